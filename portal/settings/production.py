@@ -1,0 +1,41 @@
+"""Production: configured by the environment only, and refusing unsafe defaults.
+
+Start-up fails with a default or missing ``SECRET_KEY`` or with ``DEBUG`` on; the
+``portal.checks`` system check fails while demo accounts exist (the container runs
+``manage.py check --deploy`` before serving).
+"""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import INSECURE_DEFAULT_SECRET_KEY, SECRET_KEY, env_bool
+
+PORTAL_PRODUCTION = True
+
+if (
+    not os.environ.get("SECRET_KEY")
+    or SECRET_KEY == INSECURE_DEFAULT_SECRET_KEY
+    or SECRET_KEY.startswith("change-me")  # the placeholder of .env.example
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a long random value in production "
+        "(the development default is refused)."
+    )
+if len(SECRET_KEY) < 32:
+    raise ImproperlyConfigured("SECRET_KEY must be at least 32 characters long in production.")
+if env_bool("DEBUG", False):
+    raise ImproperlyConfigured("DEBUG must be off in production.")
+DEBUG = False
+if not os.environ.get("DATABASE_URL"):
+    raise ImproperlyConfigured("DATABASE_URL must point at the PostgreSQL database in production.")
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Private files are handed to nginx by X-Accel-Redirect after the access check.
+PRIVATE_MEDIA_ACCEL_PREFIX = os.environ.get("PRIVATE_MEDIA_ACCEL_PREFIX", "/_private/")

@@ -1,0 +1,25 @@
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from portal.api.api import api
+from portal.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("portal.accounts.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+]
+
+# Sections whose own apps arrive with later issues; each app's urls replace its entry.
+for _name in core_views.SECTIONS:
+    urlpatterns.append(
+        path(f"{_name}/", core_views.section, {"name": _name}, name=f"section-{_name}")
+    )
+
+# Wagtail pages (editorial content) live under /pages/ so that they never shadow the app.
+urlpatterns.append(path("pages/", include(wagtail_urls)))
