@@ -1,0 +1,1 @@
+"""Countries, networks, roles, distributions and the one access rule (see rule.py)."""

@@ -1,0 +1,17 @@
+"""The access app's models, one module per concept."""
+
+from .geography import Country, Network, NetworkMembership
+from .shareable import DistributionLevel, Shareable, VisibilityKey
+from .users import ROLE_GROUP_NAMES, Role, User
+
+__all__ = [
+    "ROLE_GROUP_NAMES",
+    "Country",
+    "DistributionLevel",
+    "Network",
+    "NetworkMembership",
+    "Role",
+    "Shareable",
+    "User",
+    "VisibilityKey",
+]

@@ -1,0 +1,64 @@
+"""Wagtail's admin asks the access rule too: a permission policy for shared items."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from wagtail.permission_policies.base import BasePermissionPolicy
+
+from . import rule
+from .models import ROLE_GROUP_NAMES, Role
+
+#: Model-level actions that creating or editing an item requires.
+EDITING_ACTIONS = frozenset({"add", "change", "delete", "publish", "unpublish", "lock", "unlock"})
+
+
+class ShareablePermissionPolicy(BasePermissionPolicy):
+    """Admin permissions of a shared content type, answered by ``portal.access.rule``.
+
+    Experts of a country (and superusers) may add items; viewing an item follows its
+    view keys and editing or deleting it its change keys, so an expert of one country
+    never meets another country's drafts in the admin.
+    """
+
+    def user_has_permission(self, user, action):
+        if not (user.is_authenticated and user.is_active):
+            return False
+        if action in EDITING_ACTIONS:
+            return rule.can_create(user)
+        return True
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def users_with_any_permission(self, actions):
+        users = get_user_model().objects.filter(is_active=True)
+        if set(actions) & EDITING_ACTIONS:
+            users = users.filter(
+                Q(is_superuser=True)
+                | Q(country__isnull=False, groups__name=ROLE_GROUP_NAMES[Role.EXPERT])
+            )
+        return users.distinct()
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if not self.user_has_permission(user, action):
+            return False
+        if action in EDITING_ACTIONS:
+            return rule.can_change(user, instance)
+        return rule.can_view(user, instance)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if not self.user_has_any_permission(user, actions):
+            return self.model._default_manager.none()
+        action = rule.VIEW if "view" in actions else rule.CHANGE
+        return rule.visible_to(user=user, queryset=self.model._default_manager.all(), action=action)
+
+    def users_with_any_permission_for_instance(self, actions, instance):
+        keys = rule.item_keys(
+            instance, rule.CHANGE if set(actions) & EDITING_ACTIONS else rule.VIEW
+        )
+        return [
+            u
+            for u in self.users_with_any_permission(actions)
+            if rule.keys_allow(rule.user_keys(u), keys)
+        ]

@@ -1,0 +1,233 @@
+"""The access rule: who may see and edit each shared item. The one place that decides.
+
+An item carries *visibility keys* (``public``, ``members``, ``country:THA``,
+``network:andex``, ``experts:THA``, ``user:42``, ``group:7``), stored per action in
+``VisibilityKey`` and recomputed whenever the item, its distribution or its guardian
+grants change. A user holds keys computed at request time from their country, the
+networks that country belongs to today, their roles, groups and id. An item is visible
+when the two sets meet. The same sets filter querysets (here), search queries (a
+``terms`` filter on a keyword field) and WebSocket fan-out.
+
+Every view, API endpoint, search backend, consumer, file view, export and admin listing
+asks this module; nothing else checks countries, networks or guardian grants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.http import Http404
+
+from .models import DistributionLevel, NetworkMembership, Role, Shareable, VisibilityKey
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from .models import User
+
+#: Held by superusers only: every item is visible and editable.
+ALL = "*"
+PUBLIC = "public"
+MEMBERS = "members"
+
+VIEW = VisibilityKey.Action.VIEW
+CHANGE = VisibilityKey.Action.CHANGE
+
+
+def country_key(code: str) -> str:
+    return f"country:{code}"
+
+
+def network_key(slug: str) -> str:
+    return f"network:{slug}"
+
+
+def experts_key(code: str) -> str:
+    return f"experts:{code}"
+
+
+def user_key(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+def group_key(group_id: int) -> str:
+    return f"group:{group_id}"
+
+
+# --- the user's side -------------------------------------------------------------------
+
+
+def user_keys(user: User | AnonymousUser | None) -> frozenset[str]:
+    """The keys this user holds now, computed once per user object (two queries at most).
+
+    Anonymous and inactive users hold only ``public``.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset({PUBLIC})
+    cached = getattr(user, "_portal_visibility_keys", None)
+    if cached is not None:
+        return cached
+    keys = {PUBLIC, MEMBERS, user_key(user.pk)}
+    if user.is_superuser:
+        keys.add(ALL)
+    group_ids = list(user.groups.values_list("pk", flat=True))
+    keys.update(group_key(gid) for gid in group_ids)
+    if user.country_id:
+        keys.add(country_key(user.country_id))
+        if user.has_role(Role.EXPERT):
+            keys.add(experts_key(user.country_id))
+        slugs = NetworkMembership.objects.filter(country_id=user.country_id).values_list(
+            "network__slug", flat=True
+        )
+        keys.update(network_key(slug) for slug in slugs)
+    frozen = frozenset(keys)
+    user._portal_visibility_keys = frozen
+    return frozen
+
+
+def forget_user_keys(user: Any) -> None:
+    """Drop the keys cached on a user object (after changing their country or groups)."""
+    for attr in ("_portal_visibility_keys", "roles"):
+        user.__dict__.pop(attr, None)
+
+
+def user_networks(user: User) -> list[str]:
+    """Slugs of the networks the user's country belongs to today."""
+    prefix = network_key("")
+    return sorted(key[len(prefix) :] for key in user_keys(user) if key.startswith(prefix))
+
+
+def keys_allow(held: Iterable[str], item_keys: Iterable[str]) -> bool:
+    """Whether a user holding ``held`` keys may act on an item carrying ``item_keys``."""
+    held = set(held)
+    return ALL in held or not held.isdisjoint(item_keys)
+
+
+# --- the item's side -------------------------------------------------------------------
+
+
+def _grant_keys(item: Shareable, codename: str) -> set[str]:
+    """django-guardian's per-object grants of ``codename`` on ``item``, as keys."""
+    from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
+
+    keys: set[str] = set()
+    ct = ContentType.objects.get_for_model(item)
+    for model, field, make_key in (
+        (get_user_obj_perms_model(item), "user_id", user_key),
+        (get_group_obj_perms_model(item), "group_id", group_key),
+    ):
+        grants = model.objects.filter(permission__codename=codename)
+        if model.objects.is_generic():
+            grants = grants.filter(content_type=ct, object_pk=str(item.pk))
+        else:
+            grants = grants.filter(content_object=item)
+        keys.update(make_key(pk) for pk in grants.values_list(field, flat=True))
+    return keys
+
+
+def compute_item_keys(item: Shareable) -> dict[str, set[str]]:
+    """The keys an item should carry for each action, from its current state."""
+    model_name = item._meta.model_name
+    owner = item.owner_country_id
+    change = {experts_key(owner)} | _grant_keys(item, f"change_{model_name}")
+    # A named co-editor must see what they edit; a viewer grant widens view only.
+    view = {experts_key(owner)} | change | _grant_keys(item, f"view_{model_name}")
+    if item.is_released():
+        level = item.distribution_level
+        view.add(country_key(owner))
+        if level == DistributionLevel.COUNTRIES:
+            view.update(country_key(c.pk) for c in item.shared_countries.all())
+        elif level == DistributionLevel.NETWORKS:
+            view.update(network_key(n.slug) for n in item.shared_networks.all())
+        elif level == DistributionLevel.MEMBERS:
+            view.add(MEMBERS)
+        elif level == DistributionLevel.PUBLIC:
+            view.add(PUBLIC if item.allows_public else MEMBERS)
+    return {VIEW: view, CHANGE: change}
+
+
+def sync_item_keys(item: Shareable) -> None:
+    """Rewrite the stored keys of ``item``; called on every change that could alter them."""
+    ct = ContentType.objects.get_for_model(item)
+    wanted = compute_item_keys(item)
+    with transaction.atomic():
+        VisibilityKey.objects.filter(content_type=ct, object_id=item.pk).delete()
+        VisibilityKey.objects.bulk_create(
+            VisibilityKey(content_type=ct, object_id=item.pk, action=action, key=key)
+            for action, keys in wanted.items()
+            for key in sorted(keys)
+        )
+
+
+def delete_item_keys(item: Shareable) -> None:
+    ct = ContentType.objects.get_for_model(item)
+    VisibilityKey.objects.filter(content_type=ct, object_id=item.pk).delete()
+
+
+def item_keys(item: Shareable, action: str = VIEW) -> set[str]:
+    """The stored keys of ``item`` for ``action`` (what search and fan-out publish)."""
+    ct = ContentType.objects.get_for_model(item)
+    return set(
+        VisibilityKey.objects.filter(content_type=ct, object_id=item.pk, action=action).values_list(
+            "key", flat=True
+        )
+    )
+
+
+# --- selectors -------------------------------------------------------------------------
+
+
+def visible_to(*, user: Any, queryset: models.QuerySet, action: str = VIEW) -> models.QuerySet:
+    """Filter ``queryset`` of a shareable model to the items ``user`` may view (or change).
+
+    One subquery on the keys table, whatever the number of items, so list pages and
+    counts cost the same for every user.
+    """
+    keys = user_keys(user)
+    if ALL in keys:
+        return queryset
+    ct = ContentType.objects.get_for_model(queryset.model)
+    matching = VisibilityKey.objects.filter(
+        content_type=ct, action=action, key__in=sorted(keys)
+    ).values("object_id")
+    return queryset.filter(pk__in=matching)
+
+
+def can(user: Any, action: str, item: Shareable) -> bool:
+    """Whether ``user`` may perform ``action`` (``view`` or ``change``) on ``item``."""
+    keys = user_keys(user)
+    if ALL in keys:
+        return True
+    ct = ContentType.objects.get_for_model(item)
+    return VisibilityKey.objects.filter(
+        content_type=ct, object_id=item.pk, action=action, key__in=sorted(keys)
+    ).exists()
+
+
+def can_view(user: Any, item: Shareable) -> bool:
+    return can(user, VIEW, item)
+
+
+def can_change(user: Any, item: Shareable) -> bool:
+    return can(user, CHANGE, item)
+
+
+def can_create(user: Any) -> bool:
+    """Whether ``user`` may create shared items: experts with a country, and superusers."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or (bool(user.country_id) and user.has_role(Role.EXPERT))
+
+
+def get_visible_or_404(*, user: Any, queryset: models.QuerySet, action: str = VIEW, **lookup):
+    """The item matching ``lookup`` if ``user`` may see it; ``Http404`` otherwise.
+
+    Not visible and not existing look the same, so a restricted item is never confirmed.
+    """
+    try:
+        return visible_to(user=user, queryset=queryset, action=action).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such item, or you may not see it.") from exc

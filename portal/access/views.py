@@ -1,0 +1,47 @@
+"""Building blocks for the pages of shared content types.
+
+Pages of specimens, alerts, courses ... subclass these so that every list and detail
+page asks the access rule the same way: lists show only visible items, a detail page
+of an item the user may not see is a 404, and an anonymous visitor who reaches a
+non-public item is sent to sign in (without learning whether it exists).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.views.generic import DetailView, ListView
+
+from . import rule
+
+
+class VisibleItemsMixin:
+    """Restrict the view's queryset to what ``request.user`` may view."""
+
+    def get_queryset(self):
+        return rule.visible_to(user=self.request.user, queryset=super().get_queryset())
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except Http404:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            raise
+
+
+class ShareableListView(VisibleItemsMixin, ListView):
+    """A paginated list of the shared items the user may see."""
+
+    paginate_by = 24
+
+    def dispatch(self, request, *args, **kwargs):
+        # Lists of members-only content ask anonymous visitors to sign in; the public
+        # items of a type are reachable at their own URLs.
+        if not request.user.is_authenticated and not getattr(self, "allow_anonymous", False):
+            return redirect_to_login(request.get_full_path())
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ShareableDetailView(VisibleItemsMixin, DetailView):
+    """One shared item, or 404 (anonymous: the login page) if the user may not see it."""

@@ -1,0 +1,1 @@
+"""Signing in: the login page, sign-out, and API tokens."""

@@ -1,0 +1,38 @@
+"""The account endpoints: tokens and who am I."""
+
+from django.contrib.auth import authenticate
+from ninja import Router, Status
+
+from portal.access import rule
+from portal.accounts.services import api_token_expires_at, api_token_issue
+
+from .auth import member_auth
+from .schemas import MeOut, MessageOut, TokenOut, TokenRequest
+
+router = Router(tags=["accounts"])
+
+
+@router.post(
+    "/auth/token", auth=None, response={200: TokenOut, 401: MessageOut}, summary="Get a token"
+)
+def token(request, payload: TokenRequest):
+    """Exchange a username and password for a bearer token (shown only once)."""
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None or not user.is_active:
+        return Status(401, {"detail": "That username and password do not match an active account."})
+    row, value = api_token_issue(user=user, name="POST /api/v1/auth/token")
+    return Status(200, {"token": value, "expires_at": api_token_expires_at(row).isoformat()})
+
+
+@router.get("/me", auth=member_auth, response=MeOut, summary="Who am I")
+def me(request):
+    """The caller's country, the networks it belongs to today, and roles."""
+    user = request.auth
+    return {
+        "username": user.username,
+        "country": user.country_id,
+        "country_name": user.country.name if user.country_id else None,
+        "networks": rule.user_networks(user),
+        "roles": user.roles,
+        "is_superuser": user.is_superuser,
+    }

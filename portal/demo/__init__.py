@@ -1,0 +1,1 @@
+"""The demo network: synthetic countries' users and content for ``make demo``."""

@@ -1,0 +1,39 @@
+"""Load the demo network (idempotent): ``manage.py load_demo``."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from tqdm import tqdm
+
+from portal.demo.network import ACCOUNTS, demo_network_load
+
+#: Steps run in order; later issues append theirs (specimens, alerts, courses ...).
+STEPS = [("Networks and accounts", demo_network_load)]
+
+
+class Command(BaseCommand):
+    help = "Load the synthetic demo network. Running it again keeps data and adds nothing twice."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet-accounts", action="store_true", help="Don't list accounts.")
+
+    def handle(self, *args, **options):
+        with tqdm(
+            STEPS,
+            desc="Loading demo",
+            unit="step",
+            disable=options["verbosity"] < 1,
+            file=self.stderr._out,
+        ) as steps:
+            for label, step in steps:
+                steps.set_postfix_str(label)
+                result = step()
+                steps.write(f"  {label}: {result}")
+        if options["quiet_accounts"]:
+            return
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo network ready. Accounts (password '{settings.DEMO_PASSWORD}'):"
+            )
+        )
+        for account in ACCOUNTS:
+            self.stdout.write(f"  {account.username:<13} {account.description}")
