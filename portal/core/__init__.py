@@ -1,0 +1,1 @@
+"""Site-wide pieces: the base look, home page, health check and deployment checks."""
