@@ -1,0 +1,166 @@
+"""The access rule's own behaviour beyond the matrix: keys, changes taking effect at once."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from guardian.shortcuts import assign_perm, remove_perm
+
+from portal.access import rule
+from portal.access.distribution import Distribution, distribution_apply
+from portal.access.models import Country, NetworkMembership, VisibilityKey
+from tests.shareable_app.models import Notice
+
+pytestmark = pytest.mark.django_db
+
+
+def notice(distribution, released=True, owner="THA"):
+    item = Notice.objects.create(
+        title="Counterfeit visa foil", owner_country_id=owner, released=released
+    )
+    distribution_apply(item=item, distribution=Distribution.from_data(distribution))
+    return item
+
+
+def test_user_keys_of_an_officer(users):
+    keys = rule.user_keys(users["officer.vnm"])
+    assert {"public", "members", "country:VNM", "network:andex"} <= keys
+    assert f"user:{users['officer.vnm'].pk}" in keys
+    assert not any(k.startswith("experts:") for k in keys)
+    assert "network:rnde-europe" not in keys
+
+
+def test_user_keys_of_an_expert_and_of_anonymous(users):
+    assert "experts:THA" in rule.user_keys(users["expert.tha"])
+    assert rule.user_keys(AnonymousUser()) == {"public"}
+    users["officer.tha"].is_active = False
+    assert rule.user_keys(users["officer.tha"]) == {"public"}
+
+
+def test_item_keys_follow_the_distribution(users):
+    item = notice({"level": "networks", "networks": ["andex"]})
+    assert rule.item_keys(item) == {"experts:THA", "country:THA", "network:andex"}
+    assert rule.item_keys(item, rule.CHANGE) == {"experts:THA"}
+
+
+def test_leaving_a_network_hides_its_items_at_once_without_reindexing(users):
+    item = notice({"level": "networks", "networks": ["andex"]})
+    officer = users["officer.vnm"]
+    assert rule.can_view(officer, item)
+    keys_before = set(VisibilityKey.objects.values_list("key", flat=True))
+    NetworkMembership.objects.filter(network__slug="andex", country_id="VNM").delete()
+    rule.forget_user_keys(officer)  # a new request computes keys afresh
+    assert not rule.can_view(officer, item)
+    assert set(VisibilityKey.objects.values_list("key", flat=True)) == keys_before
+
+
+def test_joining_a_network_shows_its_items_at_once(users):
+    item = notice({"level": "networks", "networks": ["andex"]})
+    officer = users["officer.fin"]
+    assert not rule.can_view(officer, item)
+    NetworkMembership.objects.create(network_id=item.shared_networks.get().pk, country_id="FIN")
+    rule.forget_user_keys(officer)
+    assert rule.can_view(officer, item)
+
+
+def test_narrowing_a_distribution_hides_the_item_at_once(users):
+    item = notice({"level": "members"})
+    assert rule.can_view(users["officer.fin"], item)
+    distribution_apply(item=item, distribution=Distribution.from_data({"level": "country"}))
+    assert not rule.can_view(users["officer.fin"], item)
+    assert rule.can_view(users["officer.tha"], item)
+
+
+def test_guardian_grant_and_revocation_enter_as_keys(users):
+    item = notice({"level": "country"})
+    analyst = users["analyst.nld"]
+    assert not rule.can_view(analyst, item)
+    assign_perm("view_notice", analyst, item)
+    assert f"user:{analyst.pk}" in rule.item_keys(item)
+    assert rule.can_view(analyst, item)
+    assert not rule.can_change(analyst, item)
+    remove_perm("view_notice", analyst, item)
+    assert not rule.can_view(analyst, item)
+
+
+def test_change_grant_makes_a_coeditor_who_can_also_view(users):
+    item = notice({"level": "country"}, released=False)
+    coeditor = users["officer.fin"]
+    assign_perm("change_notice", coeditor, item)
+    assert rule.can_change(coeditor, item)
+    assert rule.can_view(coeditor, item)
+
+
+def test_group_grant_enters_as_group_key(users):
+    from django.contrib.auth.models import Group
+
+    partners = Group.objects.create(name="Partner analysts")
+    users["officer.fin"].groups.add(partners)
+    rule.forget_user_keys(users["officer.fin"])
+    item = notice({"level": "country"})
+    assign_perm("view_notice", partners, item)
+    assert rule.can_view(users["officer.fin"], item)
+
+
+def test_global_permissions_never_widen_visibility(users):
+    from django.contrib.auth.models import Permission
+
+    officer = users["officer.fin"]
+    officer.user_permissions.add(Permission.objects.get(codename="view_notice"))
+    item = notice({"level": "country"})
+    assert not rule.can_view(officer, item)
+
+
+def test_release_of_a_draft_widens_it(users):
+    item = notice({"level": "members"}, released=False)
+    assert not rule.can_view(users["officer.tha"], item)
+    item.released = True
+    item.save()
+    assert rule.can_view(users["officer.vnm"], item)
+
+
+def test_deleting_an_item_deletes_its_keys(users):
+    item = notice({"level": "members"})
+    assign_perm("view_notice", users["analyst.nld"], item)
+    item.delete()
+    assert not VisibilityKey.objects.exists()
+
+
+def test_visible_to_costs_one_query_whatever_the_number_of_items(users, django_assert_num_queries):
+    for index in range(30):
+        notice({"level": "members"} if index % 2 else {"level": "country"})
+    officer = users["officer.fin"]
+    rule.user_keys(officer)
+    with django_assert_num_queries(1):
+        assert len(list(rule.visible_to(user=officer, queryset=Notice.objects.all()))) == 15
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ("andex", "Give the distribution as an object"),
+        ({"level": "galaxy"}, "Unknown distribution level"),
+        ({"level": "countries"}, "needs a list of country codes"),
+        ({"level": "countries", "countries": ["XXX"]}, "Unknown country codes: XXX"),
+        ({"level": "networks", "networks": ["nowhere"]}, "Unknown networks: nowhere"),
+        ({"level": "members", "countries": ["VNM"]}, "only be listed with level 'countries'"),
+    ],
+)
+def test_distribution_errors_say_what_is_wrong(demo_network, data, message):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match=message):
+        Distribution.from_data(data)
+
+
+def test_public_is_refused_where_not_allowed(demo_network):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="never be public"):
+        Distribution.from_data({"level": "public"}, allows_public=False)
+
+
+def test_countries_are_the_full_iso_list(db):
+    assert Country.objects.count() >= 249
+    assert Country.objects.get(code="VNM").region == "South-eastern Asia"
+    assert Country.objects.get(code="FIN").region == "Northern Europe"

@@ -1,0 +1,72 @@
+"""The embedded path of `make demo`: SQLite under var/, migrate, demo load twice, a page.
+
+It runs the real commands in a subprocess with the dev settings, the way `make demo`
+does, in a throwaway var/ directory.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+SIGN_IN_AND_GET_HOME = """
+from django.test import Client
+from portal.access.models import Country, Network, User
+client = Client()
+response = client.post("/accounts/login/", {"username": "officer.tha", "password": "demo"},
+                       follow=True)
+print("status", response.status_code)
+print("country-shown", "Thailand (THA)" in response.content.decode())
+print("users", User.objects.filter(is_demo=True).count())
+print("networks", Network.objects.count())
+print("countries", Country.objects.count())
+"""
+
+
+def manage(args, var_dir: Path, **kwargs):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
+        "PORTAL_VAR_DIR": str(var_dir),
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "testserver",
+    }
+    env.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        **kwargs,
+    )
+
+
+def test_migrate_load_demo_twice_and_sign_in(tmp_path):
+    migrate = manage(["migrate", "--noinput"], tmp_path)
+    assert migrate.returncode == 0, migrate.stderr
+    assert (tmp_path / "portal.sqlite3").exists()
+
+    first = manage(["load_demo"], tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "officer.tha" in first.stdout and "password 'demo'" in first.stdout
+    assert "Loading demo" in first.stderr  # the progress bar
+
+    second = manage(["load_demo"], tmp_path)
+    assert second.returncode == 0, second.stderr
+
+    result = manage(["shell", "-c", SIGN_IN_AND_GET_HOME], tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = dict(
+        line.split(" ", 1) for line in result.stdout.strip().splitlines() if line.count(" ") == 1
+    )
+    assert lines["status"] == "200"
+    assert lines["country-shown"] == "True"
+    assert lines["users"] == "7", "a second load_demo must add no account twice"
+    assert lines["networks"] == "2"
+    assert int(lines["countries"]) >= 249

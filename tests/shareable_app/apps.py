@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ShareableAppConfig(AppConfig):
+    name = "tests.shareable_app"
+    label = "shareable_app"
+    default_auto_field = "django.db.models.BigAutoField"
