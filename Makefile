@@ -15,8 +15,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
+$(STAMP): pyproject.toml package.json package-lock.json | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
+	@command -v npm >/dev/null || { echo "npm (Node.js) is needed for the front-end packages."; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -52,4 +54,4 @@ bench: install
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var static_collected test-artifacts .pytest_cache .ruff_cache
+	rm -rf $(VENV) var node_modules static_collected test-artifacts .pytest_cache .ruff_cache

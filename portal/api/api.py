@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from . import errors
 from .auth import member_auth
 from .routers import router as accounts_router
+from .specimens import router as specimens_router
 
 api = NinjaAPI(
     title="Document Expert Network API",
@@ -21,3 +22,4 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("", accounts_router)
+api.add_router("", specimens_router)

@@ -40,11 +40,6 @@ SECTIONS = {
         "Alert bulletins shared with your country appear here, "
         "newest first, and arrive live on every page while you are signed in.",
     ),
-    "specimens": (
-        "Specimen library",
-        "Genuine and forged document specimens with their "
-        "security features under each light source.",
-    ),
     "training": ("Training", "Harmonized courses, modules and image quizzes of the network."),
     "meetings": ("Meetings", "Agendas, minutes, decisions and action items of expert meetings."),
     "search": ("Search", "One search over everything shared with you."),

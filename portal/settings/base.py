@@ -12,6 +12,8 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("PORTAL_VAR_DIR", BASE_DIR / "var"))
+# Uploads: media/public may be served as files, media/private never is (views only).
+MEDIA_DIR = Path(os.environ.get("PORTAL_MEDIA_DIR", BASE_DIR / "media"))
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -41,6 +43,7 @@ INSTALLED_APPS = [
     "portal.api",
     "portal.core",
     "portal.demo",
+    "portal.specimens",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -139,16 +142,29 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static_collected"))
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": BASE_DIR / "media" / "public", "base_url": "/media/"},
+        "OPTIONS": {"location": MEDIA_DIR / "public", "base_url": "/media/"},
     },
     # Restricted files (specimen images): no URL of their own; served by access-checked views.
     "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": BASE_DIR / "media" / "private", "base_url": None},
+        "OPTIONS": {"location": MEDIA_DIR / "private", "base_url": None},
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-MEDIA_ROOT = BASE_DIR / "media" / "public"
+# Front-end packages come from the npm registry (package.json; `make` runs `npm ci`).
+STATICFILES_DIRS = [
+    (
+        "vendor/openseadragon",
+        BASE_DIR / "node_modules" / "openseadragon" / "build" / "openseadragon",
+    ),
+]
+# Behind nginx, private files leave through an internal location (deploy/nginx.conf):
+# the view checks access, then answers with X-Accel-Redirect to this prefix.
+PRIVATE_MEDIA_ACCEL_PREFIX = os.environ.get("PRIVATE_MEDIA_ACCEL_PREFIX", "")
+# Specimen image uploads: limits that stop decompression bombs (portal/specimens/imaging.py).
+SPECIMEN_IMAGE_MAX_BYTES = int(os.environ.get("SPECIMEN_IMAGE_MAX_BYTES", 40 * 1024 * 1024))
+SPECIMEN_IMAGE_MAX_PIXELS = int(os.environ.get("SPECIMEN_IMAGE_MAX_PIXELS", 60_000_000))
+MEDIA_ROOT = MEDIA_DIR / "public"
 MEDIA_URL = "/media/"
 
 # Channels: in-memory for the single-process demo, Redis when REDIS_URL is set.

@@ -1,0 +1,1 @@
+"""The specimen reference library: genuine and forged documents, their features and images."""

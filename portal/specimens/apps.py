@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+
+
+class SpecimensConfig(AppConfig):
+    """Specimens, the glossary of security features, and private specimen images."""
+
+    name = "portal.specimens"
+    label = "specimens"
+    verbose_name = "Specimen library"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from wagtail.permissions import register_permission_policy
+
+        from portal.core.whats_new import Panel, panel_register
+
+        from .models import ImageAccess
+        from .permissions import ReadOnlyPolicy
+        from .selectors import specimens_newest
+
+        panel_register(
+            Panel(
+                key="specimens",
+                title="New in the specimen library",
+                template="specimens/_whats_new.html",
+                items=specimens_newest,
+                more_url_name="specimens:library",
+                order=20,
+            )
+        )
+        register_permission_policy(ImageAccess, ReadOnlyPolicy(ImageAccess))

@@ -1,0 +1,37 @@
+"""Models of the specimen library, one module per concept."""
+
+from .glossary import GlossaryTerm
+from .images import ImageAccess, SpecimenImage, SpecimenImageRendition
+from .specimen import (
+    Specimen,
+    SpecimenFeature,
+    SpecimenGroupObjectPermission,
+    SpecimenUserObjectPermission,
+)
+from .vocabularies import (
+    DocumentType,
+    FeatureCategory,
+    FraudType,
+    IcaoCategory,
+    Kind,
+    LightSource,
+    Status,
+)
+
+__all__ = [
+    "DocumentType",
+    "FeatureCategory",
+    "FraudType",
+    "GlossaryTerm",
+    "IcaoCategory",
+    "ImageAccess",
+    "Kind",
+    "LightSource",
+    "Specimen",
+    "SpecimenFeature",
+    "SpecimenGroupObjectPermission",
+    "SpecimenImage",
+    "SpecimenImageRendition",
+    "SpecimenUserObjectPermission",
+    "Status",
+]

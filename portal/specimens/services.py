@@ -1,0 +1,181 @@
+"""Writing to the library: creating specimens, adding images, renditions, the access log."""
+
+from __future__ import annotations
+
+from typing import IO, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+
+from portal.access import rule
+from portal.access.distribution import Distribution, distribution_apply
+from portal.access.models import Country, DistributionLevel
+
+from . import imaging
+from .models import (
+    ImageAccess,
+    LightSource,
+    Specimen,
+    SpecimenImage,
+    SpecimenImageRendition,
+)
+
+
+@transaction.atomic
+def specimen_create(
+    *,
+    created_by: Any,
+    title: str,
+    issuing_country: str,
+    document_type: str,
+    kind: str,
+    distribution: dict,
+    fraud_type: str = "",
+    description: str = "",
+    genuine_reference: Specimen | None = None,
+    **header: Any,
+) -> Specimen:
+    """Create a specimen owned by the author's country; ``ValidationError`` per field.
+
+    :raises PermissionDenied: when the author is not an expert with a country.
+    """
+    if not rule.can_create(created_by):
+        raise PermissionDenied("Only document experts can add specimens.")
+    errors: dict[str, list[str]] = {}
+    try:
+        parsed = Distribution.from_data(distribution)
+    except ValidationError as exc:
+        errors["distribution"] = exc.messages
+    country = Country.objects.filter(pk=str(issuing_country).upper()).first()
+    if country is None:
+        errors["issuing_country"] = [f"Unknown country code {issuing_country!r}."]
+    owner = created_by.country_id
+    if owner is None:
+        errors["owner_country"] = ["Administrators without a country cannot own specimens."]
+    if errors:
+        raise ValidationError(errors)
+    specimen = Specimen(
+        title=title,
+        issuing_country=country,
+        document_type=document_type,
+        kind=kind,
+        fraud_type=fraud_type or "",
+        description=description,
+        genuine_reference=genuine_reference,
+        owner_country_id=owner,
+        distribution_level=DistributionLevel.COUNTRY,
+        created_by=created_by,
+        **header,
+    )
+    specimen.full_clean(exclude=["owner_country"])
+    specimen.save()
+    distribution_apply(item=specimen, distribution=parsed)
+    return specimen
+
+
+def specimen_image_add(
+    *,
+    specimen: Specimen,
+    file: IO[bytes],
+    light_source: str,
+    added_by: Any,
+    caption: str = "",
+    zone: str = "data page",
+    regions: list | None = None,
+) -> SpecimenImage:
+    """Check, clean and store an image of ``specimen``; nothing is stored if it fails.
+
+    :raises ValidationError: with a person's message (bad file, unknown light ...).
+    :raises PermissionDenied: when ``added_by`` may not edit the specimen.
+    """
+    if not rule.can_change(added_by, specimen):
+        raise PermissionDenied("Only experts of the specimen's country can add images to it.")
+    return image_store(
+        specimen=specimen,
+        file=file,
+        light_source=light_source,
+        caption=caption,
+        zone=zone,
+        regions=regions,
+        uploaded_by=added_by if getattr(added_by, "is_authenticated", False) else None,
+    )
+
+
+def image_store(
+    *,
+    specimen: Specimen,
+    file: IO[bytes],
+    light_source: str,
+    caption: str = "",
+    zone: str = "data page",
+    regions: list | None = None,
+    uploaded_by: Any = None,
+) -> SpecimenImage:
+    """Check, clean, hash and store an image (no permission check: callers do that)."""
+    if light_source not in LightSource.values:
+        raise ValidationError(
+            {"light_source": [f"Unknown light source: use one of {', '.join(LightSource.values)}."]}
+        )
+    imaging.regions_check(regions or [])
+    try:
+        prepared = imaging.prepare(file)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from None
+    image = SpecimenImage(
+        specimen=specimen,
+        light_source=light_source,
+        caption=caption,
+        zone=zone or "data page",
+        regions=regions or [],
+        width=prepared.width,
+        height=prepared.height,
+        file_size=prepared.content.size,
+        hashes=prepared.hashes,
+        uploaded_by=uploaded_by,
+        sort_order=specimen.images.count(),
+    )
+    # The prepared content is committed storage content: ``save`` does not re-process it.
+    image.file.save(f"image.{prepared.extension}", prepared.content, save=False)
+    try:
+        image.save()
+    except Exception:
+        image.file.storage.delete(image.file.name)
+        raise
+    return image
+
+
+def rendition_get(*, image: SpecimenImage, name: str) -> SpecimenImageRendition:
+    """The stored rendition ``name`` of ``image``, made on first request."""
+    existing = SpecimenImageRendition.objects.filter(image=image, name=name).first()
+    if existing is not None:
+        return existing
+    with image.file.open("rb") as source:
+        data, width, height = imaging.rendition_make(source, imaging.RENDITIONS[name])
+    rendition = SpecimenImageRendition(image=image, name=name, width=width, height=height)
+    rendition.file.save(f"{name}.jpg", ContentFile(data), save=False)
+    try:
+        with transaction.atomic():
+            rendition.save()
+    except IntegrityError:
+        # Another request made it meanwhile: keep theirs.
+        rendition.file.storage.delete(rendition.file.name)
+        return SpecimenImageRendition.objects.get(image=image, name=name)
+    return rendition
+
+
+def image_access_record(*, user: Any, image: SpecimenImage, size: str) -> ImageAccess | None:
+    """Log a view or download of a restricted image (anything not public)."""
+    specimen = image.specimen
+    if specimen.distribution_level == DistributionLevel.PUBLIC and specimen.is_released():
+        return None
+    authenticated = getattr(user, "is_authenticated", False)
+    return ImageAccess.objects.create(
+        user=user if authenticated else None,
+        username=user.get_username() if authenticated else "",
+        country_code=(user.country_id or "") if authenticated else "",
+        specimen_id=specimen.pk,
+        image_id=image.pk,
+        size=size,
+        distribution_level=specimen.distribution_level,
+    )
