@@ -1,4 +1,4 @@
-"""The embedded path of `make demo`: SQLite under var/, migrate, demo load twice, a page.
+"""The embedded path of `make demo`: SQLite under var/, migrate, demo load twice, pages.
 
 It runs the real commands in a subprocess with the dev settings, the way `make demo`
 does, in a throwaway var/ directory.
@@ -24,6 +24,21 @@ print("country-shown", "Thailand (THA)" in response.content.decode())
 print("users", User.objects.filter(is_demo=True).count())
 print("networks", Network.objects.count())
 print("countries", Country.objects.count())
+from portal.specimens.models import Specimen, SpecimenImage
+print("specimens", Specimen.objects.count())
+print("issuers", Specimen.objects.values("issuing_country").distinct().count())
+levels = set(Specimen.objects.values_list("distribution_level", flat=True))
+print("levels", ",".join(sorted(levels)))
+print("kinds", ",".join(sorted(set(Specimen.objects.values_list("kind", flat=True)))))
+lights = [set(s.images.values_list("light_source", flat=True)) for s in Specimen.objects.all()]
+print("three-lights", all({"visible", "uv", "ir"} <= found for found in lights))
+print("images", SpecimenImage.objects.count())
+forgery = Specimen.objects.filter(kind="forged", distribution_level="members").first()
+page = client.get(forgery.get_absolute_url())
+print("specimen-page", page.status_code)
+image = forgery.images.get(light_source="uv")
+print("uv-image", client.get(image.url("display")).status_code)
+print("compare", client.get(f"/specimens/{forgery.pk}/compare/?light=uv").status_code)
 """
 
 
@@ -32,6 +47,7 @@ def manage(args, var_dir: Path, **kwargs):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
         "PORTAL_VAR_DIR": str(var_dir),
+        "PORTAL_MEDIA_DIR": str(var_dir / "media"),
         "DEBUG": "false",
         "ALLOWED_HOSTS": "testserver",
     }
@@ -70,3 +86,13 @@ def test_migrate_load_demo_twice_and_sign_in(tmp_path):
     assert lines["users"] == "7", "a second load_demo must add no account twice"
     assert lines["networks"] == "2"
     assert int(lines["countries"]) >= 249
+    # The demo specimen library: 40+ specimens, 8+ issuers, every level, genuine and forged,
+    # each under visible, UV and IR light; nothing added twice by the second load.
+    assert int(lines["specimens"]) >= 40
+    assert int(lines["issuers"]) >= 8
+    assert lines["levels"] == "countries,country,members,networks,public"
+    assert lines["kinds"] == "forged,genuine"
+    assert lines["three-lights"] == "True"
+    assert int(lines["images"]) == 4 * int(lines["specimens"])
+    assert (lines["specimen-page"], lines["uv-image"], lines["compare"]) == ("200", "200", "200")
+    assert list((tmp_path / "media" / "private" / "specimens").rglob("*.jpg"))

@@ -5,9 +5,13 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from portal.demo.network import ACCOUNTS, demo_network_load
+from portal.demo.specimens import demo_specimens_load
 
 #: Steps run in order; later issues append theirs (specimens, alerts, courses ...).
-STEPS = [("Networks and accounts", demo_network_load)]
+STEPS = [
+    ("Networks and accounts", demo_network_load),
+    ("Specimen library", demo_specimens_load),
+]
 
 
 class Command(BaseCommand):
