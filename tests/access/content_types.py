@@ -8,7 +8,7 @@ from portal.access import rule
 from portal.access.distribution import Distribution, distribution_apply
 from portal.access.models import Country
 
-from .matrix import EDITORS, ContentType, Probe, admin_user, register, signed_in
+from .matrix import EDITORS, LEVELS, ContentType, Probe, admin_user, register, signed_in
 
 # --- probes any shared content type can reuse ------------------------------------------
 
@@ -160,3 +160,193 @@ def _notice_model():
 
 
 register(ContentType("notice", _make_notice, _grant_notice, _notice_probes()))
+
+
+# --- specimens -----------------------------------------------------------------------------
+
+
+def _noise_png(seed: int, size=(96, 64)) -> bytes:
+    """A small image unlike any other (random blocks), made in memory."""
+    import io
+    import random
+
+    from PIL import Image
+
+    rng = random.Random(seed)
+    image = Image.new("RGB", (12, 8))
+    image.putdata([tuple(rng.randrange(256) for _ in range(3)) for _ in range(96)])
+    image = image.resize(size, Image.Resampling.NEAREST)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _make_specimen(title, owner, distribution, released):
+    import io
+
+    from portal.specimens.models import GlossaryTerm, Specimen, SpecimenFeature
+    from portal.specimens.services import image_store
+
+    specimen = Specimen.objects.create(
+        title=title,
+        owner_country=Country.objects.get(pk=owner),
+        issuing_country=Country.objects.get(pk=owner),
+        document_type="passport",
+        kind="genuine",
+    )
+    distribution_apply(item=specimen, distribution=Distribution.from_data(distribution))
+    term, _ = GlossaryTerm.objects.get_or_create(
+        slug="matrix-feature",
+        defaults={"term": "Matrix feature", "category": "printing", "definition": "For tests."},
+    )
+    SpecimenFeature.objects.create(specimen=specimen, term=term, light_source="visible")
+    image_store(specimen=specimen, file=io.BytesIO(_noise_png(specimen.pk)), light_source="visible")
+    return specimen
+
+
+def _grant_specimen(item, user):
+    assign_perm("view_specimen", user, item)
+
+
+def image_url_probe(size):
+    """A specimen's image file or rendition: 200 with ``Cache-Control: private`` if visible,
+    404 if not, anonymous sent to sign in."""
+
+    def see(client, item, user):
+        image = item.images.first()
+        response = client.get(image.url(size))
+        if response.status_code == 200:
+            assert response["Content-Type"].startswith("image/"), response["Content-Type"]
+            assert "private" in response["Cache-Control"]
+            b"".join(response.streaming_content)
+            return True
+        if user.is_anonymous:
+            assert response.status_code == 302, response.status_code
+            assert response["Location"].startswith("/accounts/login/")
+            return False
+        assert response.status_code == 404, response.status_code
+        return False
+
+    return Probe(f"image-{size}", see)
+
+
+def glossary_term_probe():
+    """The glossary term's page lists the specimen only if the reader may see it."""
+
+    def see(client, item, user):
+        response = client.get("/specimens/glossary/matrix-feature/")
+        assert response.status_code == 200, response.status_code
+        return item.title in response.content.decode()
+
+    return Probe("glossary-term", see)
+
+
+def compare_probe():
+    def see(client, item, user):
+        response = client.get(f"/specimens/{item.pk}/compare/?with={item.pk}")
+        if response.status_code == 200:
+            assert item.title in response.content.decode()
+            return True
+        if user.is_anonymous:
+            assert response.status_code == 302, response.status_code
+            return False
+        assert response.status_code == 404, response.status_code
+        return False
+
+    return Probe("compare-page", see, reaches=signed_in)
+
+
+def similar_api_probe():
+    """``POST /api/v1/specimens/similar`` with the item's own picture finds it only if visible."""
+
+    def see(client, item, user):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        upload = SimpleUploadedFile("query.png", _noise_png(item.pk), content_type="image/png")
+        response = client.post("/api/v1/specimens/similar", {"file": upload})
+        if user.is_anonymous:
+            assert response.status_code == 401, response.status_code
+            return False
+        assert response.status_code == 200, (response.status_code, response.content)
+        return item.pk in [hit["specimen_id"] for hit in response.json()["results"]]
+
+    return Probe("similar-api", see, reaches=signed_in)
+
+
+def similar_section_probe():
+    """A public twin's page shows the item among its "similar images" only if visible."""
+
+    def see(client, item, user):
+        import io
+
+        from portal.specimens.models import Specimen
+        from portal.specimens.services import image_store
+
+        twin = Specimen.objects.create(
+            title=f"Twin of {item.pk}",
+            owner_country_id="THA",
+            issuing_country_id="THA",
+            document_type="passport",
+            distribution_level="public",
+        )
+        image_store(specimen=twin, file=io.BytesIO(_noise_png(item.pk)), light_source="visible")
+        response = client.get(twin.get_absolute_url())
+        twin.delete()
+        if user.is_anonymous:
+            assert response.status_code == 200
+            # Anonymous readers get no similar-image search at all.
+            assert item.title not in response.content.decode()
+            return False
+        assert response.status_code == 200, response.status_code
+        return item.title in response.content.decode()
+
+    return Probe("similar-section", see, reaches=signed_in)
+
+
+def home_probe():
+    """The home page's "new in the library" panel (the item made the newest first)."""
+
+    def see(client, item, user):
+        from django.utils import timezone
+
+        type(item).objects.filter(pk=item.pk).update(created_at=timezone.now())
+        response = client.get("/")
+        if user.is_anonymous:
+            assert response.status_code == 302
+            return False
+        assert response.status_code == 200
+        return item.title in response.content.decode()
+
+    return Probe("home", see, reaches=signed_in)
+
+
+def _specimen_probes():
+    from portal.specimens.models import Specimen
+
+    return [
+        selector_probe(Specimen),
+        can_view_probe(),
+        page_probe(),
+        list_page_probe("/specimens/"),
+        api_detail_probe("/api/v1/specimens/{pk}", bearer=True),
+        api_detail_probe("/api/v1/specimens/{pk}", bearer=False),
+        api_list_probe("/api/v1/specimens?page_size=100"),
+        admin_probe("specimens", "specimen"),
+        *(image_url_probe(size) for size in ("original", "thumbnail", "display", "zoom")),
+        glossary_term_probe(),
+        compare_probe(),
+        similar_api_probe(),
+        similar_section_probe(),
+        home_probe(),
+    ]
+
+
+register(
+    ContentType(
+        "specimen",
+        _make_specimen,
+        _grant_specimen,
+        _specimen_probes(),
+        levels=tuple(level for level in LEVELS if level != "draft-members"),
+    )
+)

@@ -98,6 +98,8 @@ class ContentType:
     #: grant(item, user) gives ``user`` a django-guardian view grant on ``item``.
     grant: Callable
     probes: list[Probe] = field(default_factory=list)
+    #: The cases of ``LEVELS`` this type has (types without drafts skip "draft-members").
+    levels: tuple[str, ...] = tuple(LEVELS)
 
 
 REGISTRY: list[ContentType] = []

@@ -17,7 +17,8 @@ def items(users):
 
     def build(content_type):
         made = {}
-        for level, (distribution, released) in LEVELS.items():
+        for level in content_type.levels:
+            distribution, released = LEVELS[level]
             item = content_type.make(f"{content_type.name} {level}", "THA", distribution, released)
             content_type.grant(item, users["analyst.nld"])
             made[level] = item
