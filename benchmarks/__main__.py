@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import sys
 
-from . import access_rule
+from . import access_rule, specimens
 from .harness import write_result
 
-BENCHMARKS = {"access_rule": access_rule.run}
+BENCHMARKS = {"access_rule": access_rule.run, "specimens": specimens.run}
 
 
 def main(argv: list[str]) -> int:

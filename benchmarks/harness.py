@@ -22,8 +22,17 @@ def setup_django() -> None:
 
 @contextmanager
 def benchmark_database():
-    """A fresh test database (PostgreSQL when reachable), dropped afterwards."""
+    """A fresh database (PostgreSQL when reachable), dropped afterwards.
+
+    It is named apart from the test suite's, so a benchmark and ``make test`` can run at
+    the same time on one machine.
+    """
+    from django.conf import settings
     from django.test.utils import setup_databases, teardown_databases
+
+    default = settings.DATABASES["default"]
+    if default["ENGINE"].endswith("postgresql"):
+        default.setdefault("TEST", {})["NAME"] = "benchmark_portal"
 
     old = setup_databases(verbosity=0, interactive=False)
     try:
