@@ -1,8 +1,9 @@
 """The specimen library at 10,000 specimens, and rendition generation of a 12 MP photo.
 
-Pages: the library page (first page of cards, with filters' choices) and a specimen page,
-rendered through the Django test client for an officer (the access rule filters) against
-the same pages for a superuser (no filtering) in the same run and on the same data.
+Pages: the library page (first page of cards, with filters' choices), a specimen page
+and its "similar images" block (fetched by the page after it loads), rendered through
+the Django test client for an officer (the access rule filters) against the same pages
+for a superuser (no filtering) in the same run and on the same data.
 
 Renditions: a 12-megapixel JPEG resized to the thumbnail and display sizes by
 ``imaging.rendition_make`` (Pillow's ``draft`` + ``reduce``) against
@@ -113,7 +114,7 @@ def _pages() -> dict:
 
     def page(client, url):
         def get():
-            response = client.get(url)
+            response = client.get(url, HTTP_X_FRAGMENT="1")
             assert response.status_code == 200, (url, response.status_code)
 
         return get
@@ -127,6 +128,8 @@ def _pages() -> dict:
         ("library_page", "/specimens/"),
         ("library_page_filtered", "/specimens/?document_type=passport&kind=forged&sort=country"),
         ("specimen_page", sample.get_absolute_url()),
+        # Loaded by the page's script afterwards: compares with every visible image.
+        ("similar_images_block", f"/specimens/{sample.pk}/similar/"),
     ):
         measured = summary(timings(page(clients["officer"], url), repeat=PAGE_REPEAT))
         baseline = summary(timings(page(clients["superuser"], url), repeat=PAGE_REPEAT))

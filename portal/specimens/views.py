@@ -120,18 +120,6 @@ def detail(request, pk: int):
     if redirect:
         return redirect
     user = request.user
-    similar = []
-    own_hashes = b"".join(
-        imaging.hashes_split(image.hashes)[0] for image in specimen.images.all() if image.hashes
-    )
-    if own_hashes and user.is_authenticated:
-        similar = selectors.images_similar(
-            user=user,
-            hashes=own_hashes,
-            limit=6,
-            exclude_specimen=specimen.pk,
-            max_distance=SIMILAR_MAX_DISTANCE,
-        )
     return render(
         request,
         "specimens/detail.html",
@@ -143,9 +131,37 @@ def detail(request, pk: int):
             "forgeries": list(selectors.forgeries_visible(user=user, specimen=specimen))
             if not specimen.is_forged
             else [],
-            "similar": similar,
             "can_edit": rule.can_change(user, specimen),
         },
+    )
+
+
+@login_required
+@require_safe
+def similar(request, pk: int):
+    """The "similar images" block of a specimen page, loaded after the page itself.
+
+    It compares the specimen's images with every image the user may see, so its cost grows
+    with the library: the page does not wait for it (benchmarks/specimens.py).
+    """
+    specimen = selectors.specimen_detail(user=request.user, pk=pk)
+    own_hashes = b"".join(
+        imaging.hashes_split(image.hashes)[0] for image in specimen.images.all() if image.hashes
+    )
+    found = []
+    if own_hashes:
+        found = selectors.images_similar(
+            user=request.user,
+            hashes=own_hashes,
+            limit=6,
+            exclude_specimen=specimen.pk,
+            max_distance=SIMILAR_MAX_DISTANCE,
+        )
+    fragment = request.headers.get("X-Fragment") == "1"
+    return render(
+        request,
+        "specimens/_similar.html" if fragment else "specimens/similar.html",
+        {"similar": found, "specimen": specimen},
     )
 
 

@@ -221,3 +221,47 @@ def test_database_refuses_to_rewrite_the_access_log(users, make_specimen, add_im
     users["officer.tha"].delete()
     entry = ImageAccess.objects.get()
     assert entry.user_id is None and entry.username == "officer.tha"
+
+
+def test_similar_images_load_after_the_page(client, users, make_specimen, add_image):
+    from .conftest import picture
+
+    data = picture(seed=77)
+    first = make_specimen("First specimen", distribution={"level": "members"})
+    twin = make_specimen("Twin specimen", distribution={"level": "members"})
+    hidden = make_specimen("Hidden FIN specimen", owner="FIN")
+    for specimen in (first, twin, hidden):
+        add_image(specimen, data=data)
+    client.force_login(users["officer.tha"])
+    page = client.get(first.get_absolute_url()).content.decode()
+    assert f'data-similar-url="/specimens/{first.pk}/similar/"' in page
+    assert "Twin specimen" not in page  # not computed with the page
+    fragment = client.get(f"/specimens/{first.pk}/similar/", HTTP_X_FRAGMENT="1")
+    html = fragment.content.decode()
+    assert "<html" not in html and "Twin specimen" in html and "distance 0" in html
+    assert "Hidden FIN specimen" not in html
+    full = client.get(f"/specimens/{first.pk}/similar/").content.decode()
+    assert "<html" in full and "Twin specimen" in full
+    client.force_login(users["officer.fin"])
+    assert client.get(f"/specimens/{first.pk}/similar/").status_code == 200
+    html = client.get(f"/specimens/{hidden.pk}/similar/", HTTP_X_FRAGMENT="1").content.decode()
+    assert "Twin specimen" in html  # FIN sees the members-level twins
+
+
+def test_specimen_page_query_count_does_not_grow(client, users, make_specimen, add_image):
+    from django.test.utils import CaptureQueriesContext
+
+    specimen = make_specimen("Shown", distribution={"level": "members"})
+    for light in ("visible", "uv", "ir"):
+        add_image(specimen, light)
+    client.force_login(users["officer.tha"])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(specimen.get_absolute_url()).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for number in range(20):
+        add_image(make_specimen(f"Other {number}", distribution={"level": "members"}))
+    assert queries() == few
