@@ -2,12 +2,20 @@
 
 Every view of the viewset finds its object among the items the user may view, so an
 item of another country that is not shared with the user is a 404 in the admin too;
-the listing shows what the user may edit.
+the listing shows what the user may edit, and the chooser modal (foreign keys to the
+model, e.g. a forgery's genuine reference) offers only what the user may view.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+)
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import rule
@@ -42,8 +50,41 @@ class VisibleObjectMixin:
         return item
 
 
+class VisibleChoicesMixin:
+    """The chooser modal (used by foreign keys to the model) lists only visible items."""
+
+    def get_object_list(self):
+        return rule.visible_to(user=self.request.user, queryset=super().get_object_list())
+
+
+class VisibleChosenMixin:
+    """Choosing an item by id answers only for visible items (404 otherwise)."""
+
+    def get_object(self, pk):
+        queryset = rule.visible_to(user=self.request.user, queryset=self.model_class.objects.all())
+        return queryset.get(pk=pk)
+
+    def get_objects(self, pks):
+        return rule.visible_to(user=self.request.user, queryset=super().get_objects(pks))
+
+
+class ShareableChooserViewSet(SnippetChooserViewSet):
+    """Wagtail's snippet chooser, asking the access rule like every other admin view."""
+
+    choose_view_class = type("VisibleChooseView", (VisibleChoicesMixin, ChooseView), {})
+    choose_results_view_class = type(
+        "VisibleChooseResultsView", (VisibleChoicesMixin, ChooseResultsView), {}
+    )
+    chosen_view_class = type("VisibleChosenView", (VisibleChosenMixin, SnippetChosenView), {})
+    chosen_multiple_view_class = type(
+        "VisibleChosenMultipleView", (VisibleChosenMixin, SnippetChosenMultipleView), {}
+    )
+
+
 class ShareableSnippetViewSet(SnippetViewSet):
     """Register a ``Shareable`` model in the admin with the access rule in every view."""
+
+    chooser_viewset_class = ShareableChooserViewSet
 
     def get_queryset(self, request):
         return rule.visible_to(

@@ -123,6 +123,28 @@ def admin_probe(app_label, model_name):
     return Probe("admin", see, reaches=admin_user)
 
 
+def admin_chooser_probe(app_label, model_name):
+    """The admin's chooser modal (foreign keys to the type) and its "chosen" answer."""
+
+    def see(client, item, user):
+        base = f"/admin/snippets/choose/{app_label}/{model_name}/"
+        listing = client.get(f"{base}results/", {"q": item.title})
+        if not admin_user(user.username):
+            assert listing.status_code in {302, 403}, (user.username, listing.status_code)
+            assert item.title not in listing.content.decode()
+            return False
+        assert listing.status_code == 200, listing.status_code
+        listed = item.title in listing.content.decode()
+        chosen = client.get(f"{base}chosen/{item.pk}/")
+        assert chosen.status_code in {200, 404}, chosen.status_code
+        assert listed is (chosen.status_code == 200), (listed, chosen.status_code)
+        if chosen.status_code == 404:
+            assert item.title not in chosen.content.decode()
+        return listed
+
+    return Probe("admin-chooser", see, reaches=admin_user)
+
+
 # --- the test content type -------------------------------------------------------------
 
 
@@ -150,6 +172,7 @@ def _notice_probes():
         api_detail_probe("/api/test/notices/{pk}", bearer=False),
         api_list_probe("/api/test/notices"),
         admin_probe("shareable_app", "notice"),
+        admin_chooser_probe("shareable_app", "notice"),
     ]
 
 
@@ -331,6 +354,7 @@ def _specimen_probes():
         api_detail_probe("/api/v1/specimens/{pk}", bearer=False),
         api_list_probe("/api/v1/specimens?page_size=100"),
         admin_probe("specimens", "specimen"),
+        admin_chooser_probe("specimens", "specimen"),
         *(image_url_probe(size) for size in ("original", "thumbnail", "display", "zoom")),
         glossary_term_probe(),
         compare_probe(),
