@@ -33,10 +33,34 @@ class VisibleObjectMixin:
     def get_queryset(self):
         # Listing views build their queryset from the viewset (below); object views
         # come through here from Django's SingleObjectMixin.
+        view_name = getattr(self, "view_name", "")
+        if view_name == "usage":
+            return self._visible_references()
         queryset = super().get_queryset()
-        if getattr(self, "view_name", "") in {"list", "list_results"}:
+        if view_name in {"list", "list_results"}:
             return queryset
         return self._restrict(queryset)
+
+    def _visible_references(self):
+        """The usage view's list of items referring to this one, without invisible ones
+        (another country's forgery citing this genuine specimen must not be named)."""
+        from django.contrib.contenttypes.models import ContentType
+        from django.db.models import CharField
+        from django.db.models.functions import Cast
+        from wagtail.models import ReferenceIndex
+
+        from .signal_handlers import shareable_models
+
+        references = ReferenceIndex.get_references_to(self.object)
+        for model in shareable_models():
+            visible = rule.visible_to(user=self.request.user, queryset=model.objects.all())
+            visible_ids = visible.annotate(id_text=Cast("pk", CharField())).values("id_text")
+            references = references.exclude(
+                content_type=ContentType.objects.get_for_model(model)
+            ) | references.filter(
+                content_type=ContentType.objects.get_for_model(model), object_id__in=visible_ids
+            )
+        return references.group_by_source_object()
 
     def get_base_object_queryset(self):
         return self._restrict(super().get_base_object_queryset())

@@ -113,3 +113,21 @@ def test_superuser_may_choose_the_owner(client, users):
     response = client.post(ADD_URL, _form(upload, owner="VNM", distribution_level="members"))
     assert response.status_code == 302
     assert Specimen.objects.get().owner_country_id == "VNM"
+
+
+def test_usage_view_names_only_visible_references(client, users, make_specimen):
+    genuine = make_specimen("Genuine THA", distribution={"level": "members"})
+    make_specimen(
+        "FIN-only forgery", owner="FIN", kind="forged", fraud_type="counterfeit",
+        genuine_reference=genuine,
+    )  # fmt: skip
+    make_specimen("THA forgery", kind="forged", fraud_type="counterfeit", genuine_reference=genuine)
+    client.force_login(users["expert.tha"])
+    response = client.get(f"/admin/snippets/specimens/specimen/usage/{genuine.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "THA forgery" in html
+    assert "FIN-only forgery" not in html
+    client.force_login(users["admin"])
+    html = client.get(f"/admin/snippets/specimens/specimen/usage/{genuine.pk}/").content.decode()
+    assert "FIN-only forgery" in html
