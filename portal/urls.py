@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("portal.accounts.urls")),
     path("api/v1/", api.urls),
     path("specimens/", include("portal.specimens.urls")),
+    path("alerts/", include("portal.alerts.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

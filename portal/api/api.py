@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from . import errors
+from .alerts import router as alerts_router
 from .auth import member_auth
 from .routers import router as accounts_router
 from .specimens import router as specimens_router
@@ -23,3 +24,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", accounts_router)
 api.add_router("", specimens_router)
+api.add_router("", alerts_router)

@@ -35,11 +35,6 @@ def home(request):
 
 
 SECTIONS = {
-    "alerts": (
-        "Fraud alerts",
-        "Alert bulletins shared with your country appear here, "
-        "newest first, and arrive live on every page while you are signed in.",
-    ),
     "training": ("Training", "Harmonized courses, modules and image quizzes of the network."),
     "meetings": ("Meetings", "Agendas, minutes, decisions and action items of expert meetings."),
     "search": ("Search", "One search over everything shared with you."),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "portal.core",
     "portal.demo",
     "portal.specimens",
+    "portal.alerts",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -172,12 +173,15 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # A Redis group holds one channel per connected officer; the capacity is per channel, and
 # channels-redis drops silently past it, so it is sized for bursts of alerts, not users.
 CHANNEL_CAPACITY = int(os.environ.get("CHANNEL_CAPACITY", "1000"))
+# redis-py 8 reads with a 5 s socket timeout by default, exactly channels-redis' 5 s blocking
+# pop: idle consumers then crash every 5 s (django/channels_redis#422). Give reads more time.
+CHANNEL_SOCKET_TIMEOUT = 15
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                "hosts": [{"address": REDIS_URL, "socket_timeout": CHANNEL_SOCKET_TIMEOUT}],
                 "capacity": CHANNEL_CAPACITY,
                 "expiry": 60,
                 "group_expiry": 86400,

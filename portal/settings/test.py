@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 import dj_database_url
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR
+from .base import BASE_DIR, CHANNEL_SOCKET_TIMEOUT
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -59,7 +59,7 @@ if REDIS_AVAILABLE:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [TEST_REDIS_URL],
+                "hosts": [{"address": TEST_REDIS_URL, "socket_timeout": CHANNEL_SOCKET_TIMEOUT}],
                 "prefix": f"portal-test-{os.getpid()}",
                 "capacity": 1000,
             },

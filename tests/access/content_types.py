@@ -373,3 +373,76 @@ register(
         levels=tuple(level for level in LEVELS if level != "draft-members"),
     )
 )
+
+
+# --- alerts --------------------------------------------------------------------------------
+
+
+def _make_alert(title, owner, distribution, released):
+    from django.utils import timezone
+
+    from portal.alerts.models import AlertBulletin
+
+    alert = AlertBulletin.objects.create(
+        title=title,
+        summary=f"Summary of {title}",
+        owner_country=Country.objects.get(pk=owner),
+        severity="high",
+        tlp="amber",
+        status="published" if released else "draft",
+        published_at=timezone.now() if released else None,
+    )
+    distribution_apply(
+        item=alert, distribution=Distribution.from_data(distribution, allows_public=False)
+    )
+    return alert
+
+
+def _grant_alert(item, user):
+    assign_perm("view_alertbulletin", user, item)
+
+
+def _alert_probes():
+    from portal.alerts.models import AlertBulletin
+
+    return [
+        selector_probe(AlertBulletin),
+        can_view_probe(),
+        page_probe(),
+        list_page_probe("/alerts/"),
+        api_detail_probe("/api/v1/alerts/{pk}", bearer=True),
+        api_detail_probe("/api/v1/alerts/{pk}", bearer=False),
+        api_list_probe("/api/v1/alerts?page_size=100"),
+        admin_probe("alerts", "alertbulletin"),
+        admin_chooser_probe("alerts", "alertbulletin"),
+        home_alert_probe(),
+    ]
+
+
+def home_alert_probe():
+    """The home page's "latest alerts" panel (the item made the newest first)."""
+
+    def see(client, item, user):
+        from django.utils import timezone
+
+        type(item).objects.filter(pk=item.pk).update(published_at=timezone.now())
+        response = client.get("/")
+        if user.is_anonymous:
+            assert response.status_code == 302
+            return False
+        assert response.status_code == 200
+        return item.title in response.content.decode()
+
+    return Probe("home", see, reaches=signed_in)
+
+
+register(
+    ContentType(
+        "alert",
+        _make_alert,
+        _grant_alert,
+        _alert_probes(),
+        # Alerts are never public (the API refuses it: tests/alerts); drafts are tested.
+        levels=tuple(level for level in LEVELS if level != "public"),
+    )
+)

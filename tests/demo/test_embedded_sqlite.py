@@ -39,6 +39,10 @@ print("specimen-page", page.status_code)
 image = forgery.images.get(light_source="uv")
 print("uv-image", client.get(image.url("display")).status_code)
 print("compare", client.get(f"/specimens/{forgery.pk}/compare/?light=uv").status_code)
+from portal.alerts.models import AlertBulletin
+print("alerts", AlertBulletin.objects.count())
+print("tlps", ",".join(sorted(set(AlertBulletin.objects.values_list("tlp", flat=True)))))
+print("alerts-page", client.get("/alerts/").status_code)
 """
 
 
@@ -96,3 +100,7 @@ def test_migrate_load_demo_twice_and_sign_in(tmp_path):
     assert int(lines["images"]) == 4 * int(lines["specimens"])
     assert (lines["specimen-page"], lines["uv-image"], lines["compare"]) == ("200", "200", "200")
     assert list((tmp_path / "media" / "private" / "specimens").rglob("*.jpg"))
+    # Demo alerts: every TLP mark, loaded once.
+    assert lines["alerts"] == "6"
+    assert lines["tlps"] == "amber,amber+strict,clear,green,red"
+    assert lines["alerts-page"] == "200"

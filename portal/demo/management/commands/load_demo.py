@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from portal.demo.alerts import demo_alerts_load
 from portal.demo.network import ACCOUNTS, demo_network_load
 from portal.demo.specimens import demo_specimens_load
 
@@ -11,6 +12,7 @@ from portal.demo.specimens import demo_specimens_load
 STEPS = [
     ("Networks and accounts", demo_network_load),
     ("Specimen library", demo_specimens_load),
+    ("Fraud alerts", demo_alerts_load),
 ]
 
 

@@ -1,0 +1,1 @@
+"""Fraud-alert bulletins, their receipts and sightings, and their real-time push."""

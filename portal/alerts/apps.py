@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+
+
+class AlertsConfig(AppConfig):
+    """Alert bulletins shared through the access rule and pushed over Channels."""
+
+    name = "portal.alerts"
+    label = "alerts"
+    verbose_name = "Fraud alerts"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from portal.core.whats_new import Panel, panel_register
+
+        from . import signal_handlers
+        from .selectors import alerts_newest
+
+        signal_handlers.connect()
+        panel_register(
+            Panel(
+                key="alerts",
+                title="Latest alerts",
+                template="alerts/_whats_new.html",
+                items=alerts_newest,
+                more_url_name="alerts:list",
+                order=10,
+            )
+        )

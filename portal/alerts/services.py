@@ -1,0 +1,281 @@
+"""Writing alerts: create, review, publish, update, withdraw, acknowledge, sightings.
+
+The database is the truth; after each commit the alert's id and visibility keys are sent
+to the channel-layer groups that can hold permitted users (``fanout``), and every
+consumer checks the keys against its own user before sending anything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from portal.access import rule
+from portal.access.distribution import Distribution, distribution_apply
+from portal.access.models import Country, DistributionLevel, Role
+
+from . import groups
+from .models import (
+    AlertBulletin,
+    AlertStatus,
+    AlertVersion,
+    CountryAlertPolicy,
+    Receipt,
+    Sighting,
+)
+
+#: Fields an expert may change with ``alert_update`` (PATCH).
+EDITABLE = {
+    "title",
+    "summary",
+    "body",
+    "severity",
+    "tlp",
+    "issuing_country",
+    "document_type",
+    "fraud_type",
+    "valid_until",
+}
+
+
+def review_required(country_code: str | None) -> bool:
+    if not country_code:
+        return False
+    return CountryAlertPolicy.objects.filter(country_id=country_code, requires_review=True).exists()
+
+
+def _version_record(alert: AlertBulletin, user: Any) -> None:
+    AlertVersion.objects.update_or_create(
+        alert=alert,
+        number=alert.version,
+        defaults={
+            "title": alert.title,
+            "summary": alert.summary,
+            "body": alert.body,
+            "severity": alert.severity,
+            "tlp": alert.tlp,
+            "status": alert.status,
+            "changed_by": user if getattr(user, "is_authenticated", False) else None,
+        },
+    )
+
+
+def _set_fields(alert: AlertBulletin, fields: dict) -> None:
+    errors: dict[str, list[str]] = {}
+    for name, value in fields.items():
+        if name == "issuing_country":
+            if value in (None, ""):
+                alert.issuing_country = None
+                continue
+            country = Country.objects.filter(pk=str(value).upper()).first()
+            if country is None:
+                errors["issuing_country"] = [f"Unknown country code {value!r}."]
+            alert.issuing_country = country
+        elif name in EDITABLE:
+            setattr(alert, name, "" if value is None and name != "valid_until" else value)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def alert_create(*, author: Any, distribution: dict, **fields: Any) -> AlertBulletin:
+    """Create an alert of the author's country: published at once, or in review where the
+    country requires a second expert. ``ValidationError`` names each bad field."""
+    if not rule.can_create(author) or not author.country_id:
+        raise PermissionDenied("Only document experts of a member country can publish alerts.")
+    try:
+        parsed = Distribution.from_data(distribution, allows_public=False)
+    except ValidationError as exc:
+        raise ValidationError({"distribution": exc.messages}) from None
+    alert = AlertBulletin(
+        owner_country_id=author.country_id,
+        distribution_level=DistributionLevel.COUNTRY,
+        created_by=author,
+    )
+    _set_fields(alert, fields)
+    alert.full_clean(exclude=["owner_country"])
+    if review_required(author.country_id):
+        alert.status = AlertStatus.IN_REVIEW
+    else:
+        alert.status = AlertStatus.PUBLISHED
+        alert.published_at = timezone.now()
+    alert.save()
+    distribution_apply(item=alert, distribution=parsed)
+    _version_record(alert, author)
+    if alert.status == AlertStatus.PUBLISHED:
+        _fanout_on_commit(alert, previous_keys=set())
+    return alert
+
+
+@transaction.atomic
+def alert_approve(*, alert: AlertBulletin, reviewer: Any) -> AlertBulletin:
+    """A second expert of the owner country publishes an alert that is in review."""
+    if alert.status != AlertStatus.IN_REVIEW:
+        raise ValidationError({"status": ["Only alerts in review can be approved."]})
+    if (
+        not reviewer.has_role(Role.EXPERT)
+        or reviewer.country_id != alert.owner_country_id
+        or reviewer.pk == alert.created_by_id
+    ):
+        raise PermissionDenied("A second expert of the alert's country must review it.")
+    previous = rule.item_keys(alert)
+    alert.status = AlertStatus.PUBLISHED
+    alert.published_at = timezone.now()
+    alert.reviewed_by = reviewer
+    alert.save()
+    _version_record(alert, reviewer)
+    _fanout_on_commit(alert, previous_keys=previous)
+    return alert
+
+
+@transaction.atomic
+def alert_update(
+    *, alert: AlertBulletin, editor: Any, fields: dict, distribution: dict | None = None
+) -> AlertBulletin:
+    """Change any field, distribution included; a widened distribution is pushed to the
+    newly permitted, a narrowed one disappears from every view at once."""
+    if not rule.can_change(editor, alert):
+        raise PermissionDenied("Only experts of the alert's country can change it.")
+    parsed = None
+    if distribution is not None:
+        try:
+            parsed = Distribution.from_data(distribution, allows_public=False)
+        except ValidationError as exc:
+            raise ValidationError({"distribution": exc.messages}) from None
+    previous = rule.item_keys(alert)
+    _set_fields(alert, fields)
+    alert.full_clean(exclude=["owner_country"])
+    if alert.status == AlertStatus.PUBLISHED:
+        alert.version += 1
+    alert.save()
+    if parsed is not None:
+        distribution_apply(item=alert, distribution=parsed)
+    _version_record(alert, editor)
+    if alert.status == AlertStatus.PUBLISHED:
+        _fanout_on_commit(alert, previous_keys=previous)
+    return alert
+
+
+@transaction.atomic
+def alert_withdraw(*, alert: AlertBulletin, editor: Any) -> AlertBulletin:
+    if not rule.can_change(editor, alert):
+        raise PermissionDenied("Only experts of the alert's country can withdraw it.")
+    alert.status = AlertStatus.WITHDRAWN
+    alert.version += 1
+    alert.save()
+    _version_record(alert, editor)
+    return alert
+
+
+def alert_acknowledge(*, alert: AlertBulletin, user: Any) -> Receipt:
+    """The user has read the alert (it leaves their backlog)."""
+    now = timezone.now()
+    receipt, _ = Receipt.objects.get_or_create(
+        alert=alert, user=user, defaults={"country_code": user.country_id or ""}
+    )
+    changed = []
+    if receipt.delivered_at is None:
+        receipt.delivered_at = now
+        changed.append("delivered_at")
+    if receipt.acknowledged_at is None:
+        receipt.acknowledged_at = now
+        changed.append("acknowledged_at")
+    if changed:
+        receipt.save(update_fields=changed)
+    return receipt
+
+
+def receipts_delivered(*, alert_ids: list[int], user: Any) -> None:
+    """Record that these alerts reached the user's screen (push or backlog)."""
+    now = timezone.now()
+    existing = set(
+        Receipt.objects.filter(alert_id__in=alert_ids, user=user).values_list("alert_id", flat=True)
+    )
+    Receipt.objects.bulk_create(
+        [
+            Receipt(alert_id=pk, user=user, country_code=user.country_id or "", delivered_at=now)
+            for pk in alert_ids
+            if pk not in existing
+        ],
+        ignore_conflicts=True,
+    )
+    Receipt.objects.filter(alert_id__in=alert_ids, user=user, delivered_at__isnull=True).update(
+        delivered_at=now
+    )
+
+
+def sighting_add(*, alert: AlertBulletin, user: Any, note: str = "") -> Sighting:
+    """ "Seen here too": the officer's country met this forgery as well."""
+    if not user.country_id:
+        raise ValidationError({"country": ["Only officers of a member country report sightings."]})
+    sighting, _ = Sighting.objects.update_or_create(
+        alert=alert, user=user, defaults={"country_code": user.country_id, "note": note[:500]}
+    )
+    return sighting
+
+
+# --- real-time push --------------------------------------------------------------------
+
+
+def alert_message(alert: AlertBulletin) -> dict:
+    """The ``alert`` object of CONTRACT.md's WebSocket messages."""
+    return {
+        "id": alert.pk,
+        "title": alert.title,
+        "severity": alert.severity,
+        "tlp": alert.tlp,
+        "url": alert.get_absolute_url(),
+        "published_at": alert.published_at.isoformat() if alert.published_at else None,
+    }
+
+
+def _fanout_on_commit(alert: AlertBulletin, *, previous_keys: set[str]) -> None:
+    alert_id = alert.pk
+    transaction.on_commit(lambda: fanout(alert_id=alert_id, previous_keys=previous_keys))
+
+
+def fanout(*, alert_id: int, previous_keys: set[str]) -> int:
+    """Wake the consumers that may hold permitted users; returns the number of groups.
+
+    ``previous_keys``: the keys before this change; consumers whose user already held
+    one of them got the alert before and are not pushed it again.
+    """
+    alert = AlertBulletin.objects.filter(pk=alert_id, status=AlertStatus.PUBLISHED).first()
+    if alert is None:
+        return 0
+    keys = rule.item_keys(alert)
+    event = {
+        "type": "alert.published",
+        "alert": alert_message(alert),
+        "keys": sorted(keys),
+        "previous_keys": sorted(previous_keys),
+    }
+    targets = groups.groups_for_keys(keys)
+    for group in sorted(targets):
+        _group_send(group, event)
+    return len(targets)
+
+
+def sockets_close(*, user_id: int, reason: str) -> None:
+    """Close every alert socket of a user (signed out, deactivated, country changed)."""
+    _group_send(groups.user_group(user_id), {"type": "session.closed", "reason": reason})
+
+
+def _group_send(group: str, message: dict) -> None:
+    """Send from synchronous code, also when this thread already runs an event loop (a
+    browser driver in the tests), where ``async_to_sync`` refuses to run."""
+    send = async_to_sync(get_channel_layer().group_send)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        send(group, message)
+        return
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(send, group, message).result()

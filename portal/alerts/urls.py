@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "alerts"
+
+urlpatterns = [
+    path("", views.alert_list, name="list"),
+    path("<int:pk>/", views.alert_detail, name="detail"),
+    path("<int:pk>/acknowledge/", views.alert_acknowledge, name="acknowledge"),
+    path("<int:pk>/sighting/", views.alert_sighting, name="sighting"),
+    path("<int:pk>/reach/", views.alert_reach, name="reach"),
+]

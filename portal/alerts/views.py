@@ -1,0 +1,123 @@
+"""Alert pages: the list, one alert (acknowledge, "seen here too"), the author's reach."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from portal.access import rule
+from portal.specimens.models import DocumentType
+
+from . import selectors, services
+from .models import AlertBulletin, Receipt, Severity, Tlp
+
+FILTERS = ("severity", "tlp", "issuing_country", "document_type", "unacknowledged")
+
+
+def _alert(request, pk: int) -> AlertBulletin:
+    queryset = AlertBulletin.objects.select_related("issuing_country", "owner_country")
+    return rule.get_visible_or_404(user=request.user, queryset=queryset, pk=pk)
+
+
+@login_required
+@require_safe
+def alert_list(request):
+    filters = {name: request.GET.get(name, "").strip()[:40] for name in FILTERS}
+    queryset = selectors.alerts_list(user=request.user, filters=filters)
+    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    acknowledged = set(
+        Receipt.objects.filter(
+            user=request.user,
+            alert__in=[a.pk for a in page.object_list],
+            acknowledged_at__isnull=False,
+        ).values_list("alert_id", flat=True)
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "alerts/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "acknowledged": acknowledged,
+            "query_string": query.urlencode(),
+            "severities": Severity.choices,
+            "tlps": Tlp.choices,
+            "document_types": DocumentType.choices,
+        },
+    )
+
+
+@login_required
+@require_safe
+def alert_detail(request, pk: int):
+    alert = _alert(request, pk)
+    receipt = Receipt.objects.filter(alert=alert, user=request.user).first()
+    specimens = rule.visible_to(user=request.user, queryset=alert.related_specimens.all())
+    return render(
+        request,
+        "alerts/detail.html",
+        {
+            "alert": alert,
+            "receipt": receipt,
+            "specimens": specimens,
+            "sighted": alert.sightings.filter(user=request.user).exists(),
+            "sighting_countries": sorted(
+                set(alert.sightings.values_list("country_code", flat=True))
+            ),
+            "can_edit": rule.can_change(request.user, alert),
+        },
+    )
+
+
+@login_required
+@require_POST
+def alert_acknowledge(request, pk: int):
+    alert = _alert(request, pk)
+    services.alert_acknowledge(alert=alert, user=request.user)
+    messages.success(request, "Acknowledged: this alert has left your unread list.")
+    return redirect(alert.get_absolute_url())
+
+
+@login_required
+@require_POST
+def alert_sighting(request, pk: int):
+    alert = _alert(request, pk)
+    services.sighting_add(alert=alert, user=request.user, note=request.POST.get("note", ""))
+    messages.success(request, "Thank you: your country's sighting is recorded.")
+    return redirect(alert.get_absolute_url())
+
+
+@login_required
+@require_safe
+def alert_reach(request, pk: int):
+    """The author's view: per country, delivered, acknowledged and sightings."""
+    alert = _alert(request, pk)
+    if not rule.can_change(request.user, alert):
+        raise PermissionDenied("Only experts of the alert's country see its reach.")
+    rows = (
+        Receipt.objects.filter(alert=alert)
+        .values("country_code")
+        .annotate(
+            delivered=Count("pk", filter=Q(delivered_at__isnull=False)),
+            acknowledged=Count("pk", filter=Q(acknowledged_at__isnull=False)),
+        )
+        .order_by("country_code")
+    )
+    sightings = dict(
+        alert.sightings.values("country_code")
+        .annotate(n=Count("pk"))
+        .values_list("country_code", "n")
+    )
+    reach = [{**row, "sightings": sightings.pop(row["country_code"], 0)} for row in rows]
+    reach += [
+        {"country_code": code, "delivered": 0, "acknowledged": 0, "sightings": n}
+        for code, n in sightings.items()
+    ]
+    return render(request, "alerts/reach.html", {"alert": alert, "reach": reach})

@@ -1,0 +1,29 @@
+"""Alerts in the Wagtail admin, through the access rule like every shared type."""
+
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from portal.access.viewsets import ShareableSnippetViewSet
+
+from .models import AlertBulletin, CountryAlertPolicy
+
+
+class AlertViewSet(ShareableSnippetViewSet):
+    model = AlertBulletin
+    icon = "warning"
+    menu_label = "Fraud alerts"
+    menu_order = 150
+    add_to_admin_menu = True
+    list_display = ["title", "severity", "tlp", "status", "distribution_level", "published_at"]
+    list_filter = ["severity", "tlp", "status"]
+
+
+class CountryAlertPolicyViewSet(SnippetViewSet):
+    model = CountryAlertPolicy
+    icon = "cog"
+    menu_label = "Alert review policy"
+    list_display = ["country", "requires_review"]
+
+
+register_snippet(AlertViewSet)
+register_snippet(CountryAlertPolicyViewSet)

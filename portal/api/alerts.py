@@ -1,0 +1,183 @@
+"""``/api/v1/alerts``: read, publish, change and acknowledge alerts (CONTRACT.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.core.paginator import Paginator
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from portal.alerts import selectors, services
+from portal.alerts.models import AlertBulletin, Receipt, Severity, Tlp
+from portal.specimens.models import DocumentType, FraudType
+
+from .access import get_visible_or_error
+from .auth import member_auth
+
+router = Router(tags=["alerts"])
+
+SeverityCode = Literal[tuple(Severity.values)]  # type: ignore[valid-type]
+TlpCode = Literal[tuple(Tlp.values)]  # type: ignore[valid-type]
+DocumentTypeCode = Literal[tuple(DocumentType.values)]  # type: ignore[valid-type]
+FraudTypeCode = Literal[tuple(FraudType.values)]  # type: ignore[valid-type]
+
+
+class AlertOut(Schema):
+    id: int
+    url: str
+    title: str
+    summary: str
+    body: str
+    severity: str
+    tlp: str
+    status: str
+    version: int
+    issuing_country: str | None
+    document_type: str
+    fraud_type: str
+    owner_country: str
+    distribution: dict
+    published_at: dt.datetime | None
+    valid_until: dt.datetime | None
+    acknowledged: bool
+
+
+class AlertList(Schema):
+    count: int
+    results: list[AlertOut]
+
+
+class AlertIn(Schema):
+    title: str = Field(min_length=1, max_length=200)
+    summary: str = Field(min_length=1, max_length=1000)
+    body: str = ""
+    severity: SeverityCode
+    tlp: TlpCode
+    issuing_country: str | None = Field(default=None, min_length=3, max_length=3)
+    document_type: DocumentTypeCode | None = None
+    fraud_type: FraudTypeCode | None = None
+    valid_until: dt.datetime | None = None
+    distribution: dict
+
+
+class AlertPatch(Schema):
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    summary: str | None = Field(default=None, min_length=1, max_length=1000)
+    body: str | None = None
+    severity: SeverityCode | None = None
+    tlp: TlpCode | None = None
+    issuing_country: str | None = None
+    document_type: DocumentTypeCode | None = None
+    fraud_type: FraudTypeCode | None = None
+    valid_until: dt.datetime | None = None
+    distribution: dict | None = None
+
+
+class AcknowledgeOut(Schema):
+    id: int
+    acknowledged_at: dt.datetime
+
+
+def _out(alert: AlertBulletin, acknowledged: bool) -> dict:
+    return {
+        "id": alert.pk,
+        "url": alert.get_absolute_url(),
+        "title": alert.title,
+        "summary": alert.summary,
+        "body": alert.body,
+        "severity": alert.severity,
+        "tlp": alert.tlp,
+        "status": alert.status,
+        "version": alert.version,
+        "issuing_country": alert.issuing_country_id,
+        "document_type": alert.document_type,
+        "fraud_type": alert.fraud_type,
+        "owner_country": alert.owner_country_id,
+        "distribution": alert.distribution,
+        "published_at": alert.published_at,
+        "valid_until": alert.valid_until,
+        "acknowledged": acknowledged,
+    }
+
+
+def _acknowledged(user, ids) -> set[int]:
+    return set(
+        Receipt.objects.filter(
+            user=user, alert_id__in=ids, acknowledged_at__isnull=False
+        ).values_list("alert_id", flat=True)
+    )
+
+
+def _detail(request, pk: int) -> AlertBulletin:
+    queryset = AlertBulletin.objects.prefetch_related("shared_countries", "shared_networks")
+    return get_visible_or_error(request, queryset, pk=pk)
+
+
+@router.get("/alerts", response=AlertList, auth=member_auth, summary="List alerts")
+def alerts_list(
+    request,
+    severity: str = "",
+    tlp: str = "",
+    issuing_country: str = "",
+    document_type: str = "",
+    unacknowledged: bool = False,
+    page: int = 1,
+    page_size: int = 25,
+):
+    """The alerts shared with the caller, newest first."""
+    filters = {
+        "severity": severity,
+        "tlp": tlp,
+        "issuing_country": issuing_country,
+        "document_type": document_type,
+        "unacknowledged": unacknowledged,
+    }
+    queryset = selectors.alerts_list(user=request.auth, filters=filters).prefetch_related(
+        "shared_countries", "shared_networks"
+    )
+    paginator = Paginator(queryset, max(1, min(page_size, 100)))
+    items = list(paginator.get_page(page).object_list) if paginator.count else []
+    seen = _acknowledged(request.auth, [a.pk for a in items])
+    return {"count": paginator.count, "results": [_out(a, a.pk in seen) for a in items]}
+
+
+@router.post("/alerts", response={201: AlertOut}, auth=member_auth, summary="Publish an alert")
+def alerts_create(request, payload: AlertIn):
+    """Experts publish at once, or submit for review where their country requires it."""
+    data = payload.dict(exclude={"distribution"})
+    alert = services.alert_create(author=request.auth, distribution=payload.distribution, **data)
+    return Status(201, _out(_detail(request, alert.pk), False))
+
+
+@router.get("/alerts/{int:pk}", response=AlertOut, auth=member_auth, summary="One alert")
+def alerts_detail(request, pk: int):
+    alert = _detail(request, pk)
+    return _out(alert, bool(_acknowledged(request.auth, [alert.pk])))
+
+
+@router.patch("/alerts/{int:pk}", response=AlertOut, auth=member_auth, summary="Change an alert")
+def alerts_update(request, pk: int, payload: AlertPatch):
+    """Experts of the owner country change any field, the distribution included."""
+    alert = _detail(request, pk)
+    fields = payload.dict(exclude_unset=True)
+    distribution = fields.pop("distribution", None)
+    services.alert_update(
+        alert=alert, editor=request.auth, fields=fields, distribution=distribution
+    )
+    alert = _detail(request, pk)
+    return _out(alert, bool(_acknowledged(request.auth, [alert.pk])))
+
+
+@router.post(
+    "/alerts/{int:pk}/acknowledge",
+    response=AcknowledgeOut,
+    auth=member_auth,
+    summary="Acknowledge an alert",
+)
+def alerts_acknowledge(request, pk: int):
+    """This user has read the alert: it leaves their backlog."""
+    alert = _detail(request, pk)
+    receipt = services.alert_acknowledge(alert=alert, user=request.auth)
+    return {"id": alert.pk, "acknowledged_at": receipt.acknowledged_at}

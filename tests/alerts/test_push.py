@@ -1,0 +1,187 @@
+"""The WebSocket channel of the access matrix: push and backlog, over the Redis layer.
+
+Every distribution level × every signed-in user of the matrix: the user connects to
+``/ws/alerts/``, an expert of THA publishes, and the user receives the push (and finds the
+alert in a later backlog) exactly when the hand-written table says they may see it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+
+from portal.alerts import services
+from portal.asgi import application
+from tests.access.matrix import LEVELS, USERS, expected
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis]
+
+SIGNED_IN = [name for name in USERS if name != "anonymous"]
+PUSH_LEVELS = [level for level in LEVELS if level not in {"public", "draft-members"}]
+
+
+def test_the_suite_uses_the_redis_channel_layer():
+    assert settings.CHANNEL_LAYERS["default"]["BACKEND"].startswith("channels_redis")
+
+
+async def _socket(user):
+    from portal.accounts.services import api_token_issue
+
+    _, token = await sync_to_async(api_token_issue)(user=user, name="ws")
+    communicator = WebsocketCommunicator(
+        application,
+        "/ws/alerts/",
+        headers=[(b"origin", b"http://127.0.0.1"), (b"authorization", f"Bearer {token}".encode())],
+    )
+    connected, _ = await communicator.connect()
+    assert connected
+    return communicator
+
+
+async def _drain(communicator, wait=0.8) -> list[dict]:
+    """Every message that arrived within ``wait`` seconds (fan-out is asynchronous)."""
+    await asyncio.sleep(wait)
+    messages = []
+    while not communicator.output_queue.empty():
+        messages.append(await communicator.receive_json_from())
+    return messages
+
+
+@pytest.mark.parametrize("level", PUSH_LEVELS)
+async def test_push_and_backlog_follow_the_rule(level, users):
+    from guardian.shortcuts import assign_perm
+
+    sockets = {}
+    for name in SIGNED_IN:
+        sockets[name] = await _socket(users[name])
+        backlog = await sockets[name].receive_json_from(timeout=5)
+        assert backlog == {"type": "alert.backlog", "alerts": []}
+    distribution, _ = LEVELS[level]
+    alert = await sync_to_async(services.alert_create)(
+        author=users["expert.tha"],
+        distribution=distribution,
+        title=f"Alert {level}",
+        summary="Counterfeit visa foils without UV fibres.",
+        severity="high",
+        tlp="amber",
+    )
+    wrong = []
+    for name, communicator in sockets.items():
+        received = await _drain(communicator)
+        pushed = [m["alert"]["id"] for m in received if m["type"] == "alert.published"]
+        assert len(pushed) == len(set(pushed)), f"{name} got the push twice"
+        # analyst.nld (NLD, rnde-europe) gets the guardian grant only after publication:
+        # before it, only levels reaching NLD itself push to them.
+        should = (
+            level in {"members", "networks-rnde"}
+            if name == "analyst.nld"
+            else expected(level, name)
+        )
+        if (alert.pk in pushed) is not should:
+            wrong.append(f"push {name}: {'sent' if alert.pk in pushed else 'missing'}")
+        await communicator.disconnect()
+    await sync_to_async(assign_perm)("view_alertbulletin", users["analyst.nld"], alert)
+    for name in SIGNED_IN:
+        communicator = await _socket(users[name])
+        backlog = await communicator.receive_json_from(timeout=5)
+        ids = [a["id"] for a in backlog["alerts"]]
+        if (alert.pk in ids) is not expected(level, name):
+            wrong.append(f"backlog {name}: {'listed' if alert.pk in ids else 'missing'}")
+        await communicator.disconnect()
+    assert not wrong, wrong
+
+
+async def test_message_shapes_and_acknowledge_empties_the_backlog(users):
+    officer = await _socket(users["officer.vnm"])
+    assert (await officer.receive_json_from(timeout=5))["type"] == "alert.backlog"
+    alert = await sync_to_async(services.alert_create)(
+        author=users["expert.tha"],
+        distribution={"level": "networks", "networks": ["andex"]},
+        title="Counterfeit THA visa foils",
+        summary="Missing UV fibres.",
+        severity="critical",
+        tlp="red",
+    )
+    message = await officer.receive_json_from(timeout=5)
+    assert message["type"] == "alert.published"
+    assert set(message["alert"]) == {"id", "title", "severity", "tlp", "url", "published_at"}
+    assert message["alert"]["url"] == f"/alerts/{alert.pk}/"
+    assert message["alert"]["tlp"] == "red"
+    await officer.disconnect()
+    later = await _socket(users["officer.vnm"])
+    assert [a["id"] for a in (await later.receive_json_from(timeout=5))["alerts"]] == [alert.pk]
+    await later.disconnect()
+    await sync_to_async(services.alert_acknowledge)(alert=alert, user=users["officer.vnm"])
+    again = await _socket(users["officer.vnm"])
+    assert (await again.receive_json_from(timeout=5))["alerts"] == []
+    await again.disconnect()
+
+
+async def test_widening_pushes_to_the_newly_permitted_only(users):
+    tha = await _socket(users["officer.tha"])
+    vnm = await _socket(users["officer.vnm"])
+    for socket in (tha, vnm):
+        await socket.receive_json_from(timeout=5)
+    alert = await sync_to_async(services.alert_create)(
+        author=users["expert.tha"], distribution={"level": "country"},
+        title="THA only at first", summary="s", severity="low", tlp="green",
+    )  # fmt: skip
+    assert [m["type"] for m in await _drain(tha)] == ["alert.published"]
+    assert await _drain(vnm) == []
+    await sync_to_async(services.alert_update)(
+        alert=alert, editor=users["expert.tha"], fields={},
+        distribution={"level": "countries", "countries": ["VNM"]},
+    )  # fmt: skip
+    assert [m["alert"]["id"] for m in await _drain(vnm)] == [alert.pk]
+    assert await _drain(tha) == []  # THA could already see it
+    for socket in (tha, vnm):
+        await socket.disconnect()
+
+
+async def test_anonymous_handshake_is_refused(demo_network):
+    communicator = WebsocketCommunicator(
+        application, "/ws/alerts/", headers=[(b"origin", b"http://127.0.0.1")]
+    )
+    connected, _ = await communicator.connect()
+    assert not connected
+    await communicator.disconnect()
+
+
+async def test_socket_closes_on_sign_out_and_deactivation(users, client):
+    await sync_to_async(client.force_login)(users["officer.tha"])
+    cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
+    communicator = WebsocketCommunicator(
+        application, "/ws/alerts/", headers=[(b"origin", b"http://127.0.0.1"), (b"cookie", cookie)]
+    )
+    connected, _ = await communicator.connect()
+    assert connected
+    await communicator.receive_json_from(timeout=5)
+    await sync_to_async(client.post)("/accounts/logout/")
+    output = await communicator.receive_output(timeout=5)
+    assert output == {"type": "websocket.close", "code": 4001}
+
+    officer = await _socket(users["officer.vnm"])
+    await officer.receive_json_from(timeout=5)
+    user = users["officer.vnm"]
+    user.is_active = False
+    await sync_to_async(user.save)()
+    output = await officer.receive_output(timeout=5)
+    assert output == {"type": "websocket.close", "code": 4001}
+
+
+async def test_an_idle_socket_survives_the_redis_read_timeout(users):
+    """redis-py 8's default 5 s read timeout used to kill idle consumers (channels_redis#422)."""
+    officer = await _socket(users["officer.tha"])
+    await officer.receive_json_from(timeout=5)
+    await asyncio.sleep(7)  # longer than channels-redis' 5 s blocking pop
+    assert not officer.future.done(), "the consumer died while idle"
+    await sync_to_async(services.alert_create)(
+        author=users["expert.tha"], distribution={"level": "country"},
+        title="After a quiet spell", summary="s", severity="info", tlp="clear",
+    )  # fmt: skip
+    assert [m["type"] for m in await _drain(officer)] == ["alert.published"]
+    await officer.disconnect()
