@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/acknowledge/", views.alert_acknowledge, name="acknowledge"),
     path("<int:pk>/sighting/", views.alert_sighting, name="sighting"),
     path("<int:pk>/reach/", views.alert_reach, name="reach"),
+    path("<int:pk>/card/", views.alert_card, name="card"),
 ]

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from portal.access import rule
-from portal.specimens.models import DocumentType
+from portal.specimens.models import DocumentType, SpecimenFeature
 
 from . import selectors, services
 from .models import AlertBulletin, Receipt, Severity, Tlp
@@ -121,3 +121,21 @@ def alert_reach(request, pk: int):
         for code, n in sightings.items()
     ]
     return render(request, "alerts/reach.html", {"alert": alert, "reach": reach})
+
+
+@login_required
+@require_safe
+def alert_card(request, pk: int):
+    """A printable one-page quick check card: what to check, where, under which light."""
+    alert = _alert(request, pk)
+    specimens = rule.visible_to(user=request.user, queryset=alert.related_specimens.all())
+    features = (
+        SpecimenFeature.objects.filter(specimen__in=specimens.values("pk"))
+        .select_related("term")
+        .order_by("light_source", "term__term")
+    )
+    return render(
+        request,
+        "alerts/card.html",
+        {"alert": alert, "specimens": specimens, "features": features},
+    )

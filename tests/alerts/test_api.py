@@ -132,3 +132,37 @@ def test_alert_page_shows_tlp_and_records_sighting(client, users):
     assert (row["acknowledged"], row["sightings"]) == (1, 1)
     client.force_login(users["officer.tha"])
     assert client.get(f"/alerts/{alert_id}/reach/").status_code == 403
+
+
+def test_quick_check_card_lists_visible_reference_features_only(client, users):
+    from portal.access.distribution import Distribution, distribution_apply
+    from portal.specimens.models import GlossaryTerm, Specimen, SpecimenFeature
+
+    term = GlossaryTerm.objects.create(
+        slug="card-fibres", term="Card UV fibres", category="uv", definition="Fibres."
+    )
+    secret_term = GlossaryTerm.objects.create(
+        slug="card-secret", term="Secret THA feature", category="ir", definition="Hidden."
+    )
+    shared = Specimen.objects.create(
+        title="Shared visa", owner_country_id="THA", issuing_country_id="THA",
+        document_type="visa",
+    )  # fmt: skip
+    distribution_apply(item=shared, distribution=Distribution.from_data({"level": "members"}))
+    hidden = Specimen.objects.create(
+        title="THA-only visa", owner_country_id="THA", issuing_country_id="THA",
+        document_type="visa",
+    )  # fmt: skip
+    SpecimenFeature.objects.create(specimen=shared, term=term, light_source="uv", zone="foil")
+    SpecimenFeature.objects.create(specimen=hidden, term=secret_term, light_source="ir")
+    alert_id = _create(client, users["expert.tha"], body="Check the fibres.").json()["id"]
+    AlertBulletin.objects.get(pk=alert_id).related_specimens.set([shared, hidden])
+    client.force_login(users["officer.vnm"])
+    response = client.get(f"/alerts/{alert_id}/card/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "TLP:AMBER" in html and "Check the fibres." in html
+    assert "Card UV fibres" in html and "Shared visa" in html
+    assert "Secret THA feature" not in html and "THA-only visa" not in html
+    client.force_login(users["officer.fin"])
+    assert client.get(f"/alerts/{alert_id}/card/").status_code == 404
