@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from portal.access import rule
 
@@ -37,13 +38,15 @@ def alerts_list(*, user: Any, filters: dict | None = None) -> QuerySet[AlertBull
 
 
 def alert_backlog(*, user: Any, limit: int = BACKLOG_LIMIT) -> list[AlertBulletin]:
-    """Published alerts the user may see and has not acknowledged, newest first."""
+    """Published, unexpired alerts the user may see and has not acknowledged, newest first
+    (withdrawn and expired alerts stay readable but nobody is asked to act on them)."""
     acknowledged = Receipt.objects.filter(
         alert=OuterRef("pk"), user=user, acknowledged_at__isnull=False
     )
     return list(
         alerts_visible_to(user=user)
         .filter(status=AlertStatus.PUBLISHED)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=timezone.now()))
         .filter(~Exists(acknowledged))
         .order_by("-published_at", "-pk")[:limit]
     )

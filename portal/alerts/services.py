@@ -101,17 +101,65 @@ def alert_create(*, author: Any, distribution: dict, **fields: Any) -> AlertBull
     )
     _set_fields(alert, fields)
     alert.full_clean(exclude=["owner_country"])
-    if review_required(author.country_id):
+    alert.save()
+    distribution_apply(item=alert, distribution=parsed)
+    return _submitted(alert, author)
+
+
+def _submitted(alert: AlertBulletin, editor: Any) -> AlertBulletin:
+    """A finished draft goes to review where its country requires it, else is published
+    (a publication is announced to every reader, its country's experts included)."""
+    if review_required(alert.owner_country_id):
         alert.status = AlertStatus.IN_REVIEW
     else:
         alert.status = AlertStatus.PUBLISHED
         alert.published_at = timezone.now()
     alert.save()
-    distribution_apply(item=alert, distribution=parsed)
-    _version_record(alert, author)
+    _version_record(alert, editor)
     if alert.status == AlertStatus.PUBLISHED:
         _fanout_on_commit(alert, previous_keys=set())
     return alert
+
+
+@transaction.atomic
+def alert_submit(*, alert: AlertBulletin, editor: Any) -> AlertBulletin:
+    """Publish a draft (one made in the admin), or send it to review."""
+    if not rule.can_change(editor, alert):
+        raise PermissionDenied("Only experts of the alert's country can publish it.")
+    if alert.status != AlertStatus.DRAFT:
+        raise ValidationError({"status": ["Only drafts can be submitted."]})
+    return _submitted(alert, editor)
+
+
+@transaction.atomic
+def alert_return_to_draft(*, alert: AlertBulletin, reviewer: Any) -> AlertBulletin:
+    """The reviewer sends an alert in review back to its author as a draft."""
+    if alert.status != AlertStatus.IN_REVIEW:
+        raise ValidationError({"status": ["Only alerts in review can be sent back."]})
+    if not rule.can_change(reviewer, alert):
+        raise PermissionDenied("Only experts of the alert's country review it.")
+    alert.status = AlertStatus.DRAFT
+    alert.save()
+    _version_record(alert, reviewer)
+    return alert
+
+
+def alert_admin_saved(
+    *, alert: AlertBulletin, editor: Any, created: bool, previous_keys: set[str]
+) -> None:
+    """After the Wagtail admin saved an alert (inside its transaction): new alerts are
+    drafts of their author, to be published from the alert page; a change to a published
+    alert is a new version, and a widened distribution is pushed like the API's."""
+    if created:
+        alert.created_by = alert.created_by or editor
+        alert.status = AlertStatus.DRAFT
+        alert.save(update_fields=["created_by", "status"])
+    elif alert.status == AlertStatus.PUBLISHED:
+        alert.version += 1
+        alert.save(update_fields=["version"])
+    _version_record(alert, editor)
+    if alert.status == AlertStatus.PUBLISHED:
+        _fanout_on_commit(alert, previous_keys=previous_keys)
 
 
 @transaction.atomic
@@ -125,13 +173,12 @@ def alert_approve(*, alert: AlertBulletin, reviewer: Any) -> AlertBulletin:
         or reviewer.pk == alert.created_by_id
     ):
         raise PermissionDenied("A second expert of the alert's country must review it.")
-    previous = rule.item_keys(alert)
     alert.status = AlertStatus.PUBLISHED
     alert.published_at = timezone.now()
     alert.reviewed_by = reviewer
     alert.save()
     _version_record(alert, reviewer)
-    _fanout_on_commit(alert, previous_keys=previous)
+    _fanout_on_commit(alert, previous_keys=set())
     return alert
 
 
@@ -165,13 +212,33 @@ def alert_update(
 
 @transaction.atomic
 def alert_withdraw(*, alert: AlertBulletin, editor: Any) -> AlertBulletin:
+    """Withdrawn alerts stay readable by their recipients, marked so, and leave backlogs."""
     if not rule.can_change(editor, alert):
         raise PermissionDenied("Only experts of the alert's country can withdraw it.")
+    if alert.status != AlertStatus.PUBLISHED:
+        raise ValidationError({"status": ["Only published alerts can be withdrawn."]})
     alert.status = AlertStatus.WITHDRAWN
     alert.version += 1
     alert.save()
     _version_record(alert, editor)
     return alert
+
+
+def alert_status_set(*, alert: AlertBulletin, user: Any, status: str) -> AlertBulletin:
+    """One entry for the lifecycle's moves (API ``PATCH {"status"}`` and the alert page)."""
+    if status == AlertStatus.PUBLISHED and alert.status == AlertStatus.IN_REVIEW:
+        return alert_approve(alert=alert, reviewer=user)
+    if status == AlertStatus.PUBLISHED and alert.status == AlertStatus.DRAFT:
+        return alert_submit(alert=alert, editor=user)
+    if status == AlertStatus.WITHDRAWN:
+        return alert_withdraw(alert=alert, editor=user)
+    if status == AlertStatus.DRAFT:
+        return alert_return_to_draft(alert=alert, reviewer=user)
+    if status == alert.status:
+        return alert
+    raise ValidationError(
+        {"status": [f"A {alert.get_status_display().lower()} alert cannot become {status}."]}
+    )
 
 
 def alert_acknowledge(*, alert: AlertBulletin, user: Any) -> Receipt:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
@@ -14,7 +14,7 @@ from portal.access import rule
 from portal.specimens.models import DocumentType, SpecimenFeature
 
 from . import selectors, services
-from .models import AlertBulletin, Receipt, Severity, Tlp
+from .models import AlertBulletin, AlertStatus, Receipt, Severity, Tlp
 
 FILTERS = ("severity", "tlp", "issuing_country", "document_type", "unacknowledged")
 
@@ -60,6 +60,7 @@ def alert_detail(request, pk: int):
     alert = _alert(request, pk)
     receipt = Receipt.objects.filter(alert=alert, user=request.user).first()
     specimens = rule.visible_to(user=request.user, queryset=alert.related_specimens.all())
+    can_edit = rule.can_change(request.user, alert)
     return render(
         request,
         "alerts/detail.html",
@@ -71,7 +72,12 @@ def alert_detail(request, pk: int):
             "sighting_countries": sorted(
                 set(alert.sightings.values_list("country_code", flat=True))
             ),
-            "can_edit": rule.can_change(request.user, alert),
+            "can_edit": can_edit,
+            "can_review": can_edit
+            and alert.status == AlertStatus.IN_REVIEW
+            and alert.created_by_id != request.user.pk,
+            "review_required": services.review_required(alert.owner_country_id),
+            "versions": alert.versions.select_related("changed_by")[:10] if can_edit else [],
         },
     )
 
@@ -82,6 +88,35 @@ def alert_acknowledge(request, pk: int):
     alert = _alert(request, pk)
     services.alert_acknowledge(alert=alert, user=request.user)
     messages.success(request, "Acknowledged: this alert has left your unread list.")
+    return redirect(alert.get_absolute_url())
+
+
+#: The alert page's workflow buttons: POST value → (service status, message).
+MOVES = {
+    "publish": (AlertStatus.PUBLISHED, "The alert is published and on its way to its readers."),
+    "withdraw": (AlertStatus.WITHDRAWN, "The alert is withdrawn; its readers see it marked so."),
+    "return": (AlertStatus.DRAFT, "The alert is back with its author as a draft."),
+}
+
+
+@login_required
+@require_POST
+def alert_workflow(request, pk: int):
+    """Publish a draft or send it to review, approve as second expert, send back, withdraw."""
+    alert = _alert(request, pk)
+    move = MOVES.get(request.POST.get("move", ""))
+    if move is None:
+        messages.error(request, "Unknown action.")
+        return redirect(alert.get_absolute_url())
+    status, done = move
+    try:
+        alert = services.alert_status_set(alert=alert, user=request.user, status=status)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if alert.status == AlertStatus.IN_REVIEW:
+            done = "Sent for review: a second expert of your country publishes it."
+        messages.success(request, done)
     return redirect(alert.get_absolute_url())
 
 

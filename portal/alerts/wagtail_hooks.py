@@ -5,6 +5,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from portal.access.viewsets import ShareableSnippetViewSet
 
+from .admin_views import AlertCreateView, AlertEditView
 from .models import AlertBulletin, CountryAlertPolicy
 
 
@@ -16,6 +17,8 @@ class AlertViewSet(ShareableSnippetViewSet):
     add_to_admin_menu = True
     list_display = ["title", "severity", "tlp", "status", "distribution_level", "published_at"]
     list_filter = ["severity", "tlp", "status"]
+    add_view_class = AlertCreateView
+    edit_view_class = AlertEditView
 
 
 class CountryAlertPolicyViewSet(SnippetViewSet):

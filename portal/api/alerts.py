@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Literal
 
 from django.core.paginator import Paginator
+from django.db import transaction
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -73,6 +74,11 @@ class AlertPatch(Schema):
     fraud_type: FraudTypeCode | None = None
     valid_until: dt.datetime | None = None
     distribution: dict | None = None
+    status: Literal["published", "withdrawn"] | None = Field(
+        default=None,
+        description="`published` publishes a draft (or approves an alert in review, as a "
+        "second expert); `withdrawn` withdraws a published alert.",
+    )
 
 
 class AcknowledgeOut(Schema):
@@ -163,9 +169,14 @@ def alerts_update(request, pk: int, payload: AlertPatch):
     alert = _detail(request, pk)
     fields = payload.dict(exclude_unset=True)
     distribution = fields.pop("distribution", None)
-    services.alert_update(
-        alert=alert, editor=request.auth, fields=fields, distribution=distribution
-    )
+    status = fields.pop("status", None)
+    with transaction.atomic():
+        if fields or distribution is not None:
+            alert = services.alert_update(
+                alert=alert, editor=request.auth, fields=fields, distribution=distribution
+            )
+        if status is not None:
+            services.alert_status_set(alert=alert, user=request.auth, status=status)
     alert = _detail(request, pk)
     return _out(alert, bool(_acknowledged(request.auth, [alert.pk])))
 

@@ -185,3 +185,50 @@ async def test_an_idle_socket_survives_the_redis_read_timeout(users):
     )  # fmt: skip
     assert [m["type"] for m in await _drain(officer)] == ["alert.published"]
     await officer.disconnect()
+
+
+async def test_an_alert_in_review_is_pushed_only_when_approved(users):
+    from portal.access.models import Role, User
+    from portal.access.services import user_roles_set
+    from portal.alerts.models import CountryAlertPolicy
+
+    def second_expert():
+        CountryAlertPolicy.objects.create(country_id="THA", requires_review=True)
+        user = User.objects.create_user("expert2.tha", password="pw", country_id="THA")
+        user_roles_set(user=user, roles=[Role.EXPERT])
+        return user
+
+    reviewer = await sync_to_async(second_expert)()
+    officer = await _socket(users["officer.vnm"])
+    await officer.receive_json_from(timeout=5)
+    alert = await sync_to_async(services.alert_create)(
+        author=users["expert.tha"], distribution={"level": "networks", "networks": ["andex"]},
+        title="Awaiting review", summary="s", severity="high", tlp="amber",
+    )  # fmt: skip
+    assert await _drain(officer) == []
+    later = await _socket(users["officer.vnm"])
+    assert (await later.receive_json_from(timeout=5))["alerts"] == []  # not in a backlog either
+    await later.disconnect()
+    await sync_to_async(services.alert_approve)(alert=alert, reviewer=reviewer)
+    assert [m["alert"]["id"] for m in await _drain(officer)] == [alert.pk]
+    await officer.disconnect()
+
+
+async def test_a_guardian_grant_pushes_to_the_grantee_only(users):
+    from guardian.shortcuts import assign_perm
+
+    analyst = await _socket(users["analyst.nld"])
+    tha = await _socket(users["officer.tha"])
+    for socket in (analyst, tha):
+        await socket.receive_json_from(timeout=5)
+    alert = await sync_to_async(services.alert_create)(
+        author=users["expert.tha"], distribution={"level": "country"},
+        title="Named reader", summary="s", severity="medium", tlp="amber+strict",
+    )  # fmt: skip
+    assert await _drain(analyst) == []
+    assert len(await _drain(tha)) == 1
+    await sync_to_async(assign_perm)("view_alertbulletin", users["analyst.nld"], alert)
+    assert [m["alert"]["id"] for m in await _drain(analyst)] == [alert.pk]
+    assert await _drain(tha) == []
+    for socket in (analyst, tha):
+        await socket.disconnect()
