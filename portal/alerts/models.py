@@ -183,6 +183,7 @@ class Receipt(models.Model):
     country_code = models.CharField(max_length=3, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -211,6 +212,34 @@ class Sighting(models.Model):
 
     def __str__(self) -> str:
         return f"alert {self.alert_id} seen in {self.country_code}"
+
+
+class AlertSubscription(models.Model):
+    """What an officer wants by e-mail: high and critical alerts, issuing countries,
+    document types (any match sends). Only alerts they may see, within the TLP rules."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_subscription"
+    )
+    high_and_critical = models.BooleanField(
+        "High and critical alerts", default=False, help_text="Whatever the document."
+    )
+    issuing_countries = models.ManyToManyField(
+        "access.Country", blank=True, related_name="+", help_text="Alerts on their documents."
+    )
+    document_types = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"e-mail alerts of user {self.user_id}"
+
+    def matches(self, alert: AlertBulletin, country_codes: set[str]) -> bool:
+        """``country_codes``: this subscription's countries (prefetched by the caller)."""
+        return (
+            (self.high_and_critical and alert.severity in {Severity.HIGH, Severity.CRITICAL})
+            or (alert.issuing_country_id is not None and alert.issuing_country_id in country_codes)
+            or (bool(alert.document_type) and alert.document_type in self.document_types)
+        )
 
 
 class AlertBulletinUserObjectPermission(UserObjectPermissionBase):

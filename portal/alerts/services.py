@@ -8,6 +8,7 @@ consumer checks the keys against its own user before sending anything.
 from __future__ import annotations
 
 import asyncio
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -30,6 +31,8 @@ from .models import (
     Receipt,
     Sighting,
 )
+
+logger = logging.getLogger(__name__)
 
 #: Fields an expert may change with ``alert_update`` (PATCH).
 EDITABLE = {
@@ -327,6 +330,13 @@ def fanout(*, alert_id: int, previous_keys: set[str]) -> int:
     targets = groups.groups_for_keys(keys)
     for group in sorted(targets):
         _group_send(group, event)
+    # After the push, so a slow mail server never delays the screens.
+    from .emails import alert_emails_send
+
+    try:
+        alert_emails_send(alert=alert, previous_keys=previous_keys)
+    except Exception:  # the alert is published and pushed; mail is best effort
+        logger.exception("E-mails about alert %s could not be sent", alert.pk)
     return len(targets)
 
 

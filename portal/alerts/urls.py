@@ -6,6 +6,7 @@ app_name = "alerts"
 
 urlpatterns = [
     path("", views.alert_list, name="list"),
+    path("subscriptions/", views.alert_subscriptions, name="subscriptions"),
     path("<int:pk>/", views.alert_detail, name="detail"),
     path("<int:pk>/acknowledge/", views.alert_acknowledge, name="acknowledge"),
     path("<int:pk>/workflow/", views.alert_workflow, name="workflow"),

@@ -14,7 +14,8 @@ from portal.access import rule
 from portal.specimens.models import DocumentType, SpecimenFeature
 
 from . import selectors, services
-from .models import AlertBulletin, AlertStatus, Receipt, Severity, Tlp
+from .forms import SubscriptionForm
+from .models import AlertBulletin, AlertStatus, AlertSubscription, Receipt, Severity, Tlp
 
 FILTERS = ("severity", "tlp", "issuing_country", "document_type", "unacknowledged")
 
@@ -174,3 +175,16 @@ def alert_card(request, pk: int):
         "alerts/card.html",
         {"alert": alert, "specimens": specimens, "features": features},
     )
+
+
+@login_required
+def alert_subscriptions(request):
+    """The officer's e-mail subscriptions."""
+    subscription = AlertSubscription.objects.filter(user=request.user).first()
+    form = SubscriptionForm(request.POST or None, instance=subscription)
+    if request.method == "POST" and form.is_valid():
+        form.instance.user = request.user
+        form.save()
+        messages.success(request, "Your e-mail subscriptions are saved.")
+        return redirect("alerts:subscriptions")
+    return render(request, "alerts/subscriptions.html", {"form": form})

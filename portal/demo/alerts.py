@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils import timezone
 
 from portal.access.models import User
-from portal.alerts.models import AlertBulletin, AlertStatus
+from portal.alerts.models import AlertBulletin, AlertStatus, AlertSubscription
 from portal.alerts.services import alert_create
 from portal.specimens.models import Specimen
 
@@ -59,5 +59,10 @@ def demo_alerts_load() -> str:
             published_at=timezone.now() - dt.timedelta(hours=6 * (len(ALERTS) - number))
         )
         created += 1
+    # Officers subscribe after the demo alerts went out: new ones show in the console.
+    for username in ("officer.tha", "officer.vnm"):
+        user = User.objects.filter(username=username).first()
+        if user is not None:
+            AlertSubscription.objects.get_or_create(user=user, defaults={"high_and_critical": True})
     published = AlertBulletin.objects.filter(status=AlertStatus.PUBLISHED).count()
     return f"{created} alerts added ({published} published)"
