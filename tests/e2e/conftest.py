@@ -54,3 +54,58 @@ def page(browser):
 def artifacts():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def _asgi_application():
+    """The portal's ASGI application with static files (module level: picklable)."""
+    from channels.routing import get_default_application
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+
+    return ASGIStaticFilesHandler(get_default_application())
+
+
+@pytest.fixture
+def asgi_live_server(transactional_db):
+    """The portal served over HTTP and WebSocket by Daphne, in a child process, on the
+    test database and the suite's channel layer (Redis) — ``live_server`` is WSGI only.
+
+    Yields the base URL. The parent closes its database connections before forking so
+    that the child never shares (and later closes) the parent's sockets.
+    """
+    from daphne.testing import DaphneProcess
+    from django.db import connections
+
+    connections.close_all()
+    server = DaphneProcess("127.0.0.1", _asgi_application)
+    server.start()
+    if not server.ready.wait(timeout=30):
+        server.terminate()
+        error = server.errors.get(timeout=1) if not server.errors.empty() else None
+        pytest.fail(f"Daphne did not start: {error}")
+    try:
+        yield f"http://127.0.0.1:{server.port.value}"
+    finally:
+        server.terminate()
+        server.join(timeout=10)
+
+
+@pytest.fixture
+def sign_in(browser):
+    """A new browser context signed in as ``username`` on ``base_url``; closed after."""
+    contexts = []
+
+    def open_as(base_url: str, username: str):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(f"{base_url}/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill("demo")
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{base_url}/")
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()

@@ -51,6 +51,7 @@
       if (message.type === "alert.backlog") {
         unread = new Set(message.alerts.map(function (a) { return a.id; }));
         setCount();
+        if (badge) badge.dataset.live = "true";
       } else if (message.type === "alert.published") {
         unread.add(message.alert.id);
         setCount();
@@ -58,6 +59,7 @@
       }
     });
     socket.addEventListener("close", function (event) {
+      if (badge) delete badge.dataset.live;
       if (event.code === 4001) return;
       window.setTimeout(connect, delay);
       delay = Math.min(delay * 2, 30000);

@@ -1,0 +1,84 @@
+"""Two browsers side by side: expert.tha publishes, andex officers see it arrive live,
+officer.fin (not andex) never does, and an officer signing in later finds it waiting."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from portal.access.distribution import Distribution, distribution_apply
+from portal.alerts.models import AlertBulletin
+
+pytestmark = [pytest.mark.e2e, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+
+
+def _live(page) -> None:
+    """Wait until the page's socket delivered its backlog (the badge has a count)."""
+    page.wait_for_function("document.getElementById('unread-count')?.dataset.live === 'true'")
+
+
+def _count(page) -> int:
+    return int(page.locator("#unread-count").get_attribute("data-count"))
+
+
+def test_published_alert_reaches_andex_screens_live_and_never_fin(
+    asgi_live_server, sign_in, demo_network, artifacts
+):
+    draft = AlertBulletin.objects.create(
+        title="Counterfeit THA visa foils: no UV fibres",
+        summary="Foils seized at Suvarnabhumi show no fibres under UV 365 nm.",
+        severity="critical",
+        tlp="amber",
+        owner_country_id="THA",
+        issuing_country_id="THA",
+        document_type="visa",
+    )
+    distribution_apply(
+        item=draft,
+        distribution=Distribution.from_data({"level": "networks", "networks": ["andex"]}),
+    )
+    officers = {
+        name: sign_in(asgi_live_server, name)
+        for name in ("officer.tha", "officer.vnm", "officer.fin")
+    }
+    for page in officers.values():
+        _live(page)
+    before = {name: _count(page) for name, page in officers.items()}
+    officers["officer.fin"].goto(f"{asgi_live_server}/specimens/")  # another page, still live
+    _live(officers["officer.fin"])
+
+    expert = sign_in(asgi_live_server, "expert.tha")
+    expert.goto(f"{asgi_live_server}{draft.get_absolute_url()}")
+    expert.get_by_role("button", name="Publish now").click()
+    clicked = time.monotonic()
+    expert.get_by_text("on its way to its readers").wait_for()
+
+    arrival = {}
+    for name in ("officer.tha", "officer.vnm"):
+        toast = officers[name].locator(f'.toast[data-alert-id="{draft.pk}"]')
+        toast.wait_for(timeout=5_000)
+        arrival[name] = time.monotonic() - clicked
+        assert "Counterfeit THA visa foils" in toast.inner_text()
+        assert "TLP:AMBER" in toast.inner_text()
+        assert _count(officers[name]) == before[name] + 1
+    officers["officer.tha"].screenshot(path=str(artifacts / "alert-toast-officer-tha.png"))
+    # officer.fin's page stays quiet, well after the others were told.
+    officers["officer.fin"].wait_for_timeout(1500)
+    assert officers["officer.fin"].locator(".toast").count() == 0
+    assert _count(officers["officer.fin"]) == before["officer.fin"]
+    (artifacts / "alert-arrival.txt").write_text(
+        "".join(f"{name}: {seconds:.3f} s after the click\n" for name, seconds in arrival.items())
+    )
+
+    # An officer of VNM signing in later (another browser) finds it in the backlog ...
+    later = sign_in(asgi_live_server, "officer.vnm")
+    _live(later)
+    assert _count(later) == before["officer.vnm"] + 1
+    later.goto(f"{asgi_live_server}/alerts/?unacknowledged=1")
+    later.get_by_role("link", name=draft.title).click()
+    later.get_by_role("button", name="Acknowledge").click()
+    later.get_by_text("has left your unread list").wait_for()
+    _live(later)
+    # ... until they acknowledge it.
+    assert _count(later) == before["officer.vnm"]
