@@ -60,6 +60,28 @@ def group_key(group_id: int) -> str:
 # --- the user's side -------------------------------------------------------------------
 
 
+def _keys_held(
+    *,
+    user_id: int,
+    is_superuser: bool,
+    country: str | None,
+    is_expert: bool,
+    group_ids: Iterable[int],
+    networks: Iterable[str],
+) -> frozenset[str]:
+    """What an active user holds: the one definition behind ``user_keys`` and ``users_keys``."""
+    keys = {PUBLIC, MEMBERS, user_key(user_id)}
+    if is_superuser:
+        keys.add(ALL)
+    keys.update(group_key(gid) for gid in group_ids)
+    if country:
+        keys.add(country_key(country))
+        if is_expert:
+            keys.add(experts_key(country))
+        keys.update(network_key(slug) for slug in networks)
+    return frozenset(keys)
+
+
 def user_keys(user: User | AnonymousUser | None) -> frozenset[str]:
     """The keys this user holds now, computed once per user object (two queries at most).
 
@@ -70,22 +92,65 @@ def user_keys(user: User | AnonymousUser | None) -> frozenset[str]:
     cached = getattr(user, "_portal_visibility_keys", None)
     if cached is not None:
         return cached
-    keys = {PUBLIC, MEMBERS, user_key(user.pk)}
-    if user.is_superuser:
-        keys.add(ALL)
-    group_ids = list(user.groups.values_list("pk", flat=True))
-    keys.update(group_key(gid) for gid in group_ids)
+    networks: list[str] = []
     if user.country_id:
-        keys.add(country_key(user.country_id))
-        if user.has_role(Role.EXPERT):
-            keys.add(experts_key(user.country_id))
-        slugs = NetworkMembership.objects.filter(country_id=user.country_id).values_list(
-            "network__slug", flat=True
+        networks = list(
+            NetworkMembership.objects.filter(country_id=user.country_id).values_list(
+                "network__slug", flat=True
+            )
         )
-        keys.update(network_key(slug) for slug in slugs)
-    frozen = frozenset(keys)
+    frozen = _keys_held(
+        user_id=user.pk,
+        is_superuser=user.is_superuser,
+        country=user.country_id,
+        is_expert=bool(user.country_id) and user.has_role(Role.EXPERT),
+        group_ids=user.groups.values_list("pk", flat=True),
+        networks=networks,
+    )
     user._portal_visibility_keys = frozen
     return frozen
+
+
+def users_keys(user_ids: Iterable[int]) -> dict[int, frozenset[str]]:
+    """The keys each of these users holds now, read from the database in three queries
+    whatever their number (the WebSocket fan-out checks a whole process's consumers at
+    once). Inactive or unknown users hold only ``public``, as in ``user_keys``."""
+    from django.contrib.auth import get_user_model
+
+    from .models import ROLE_GROUP_NAMES
+
+    user_model = get_user_model()
+    ids = set(user_ids)
+    result = dict.fromkeys(ids, frozenset({PUBLIC}))
+    rows = list(
+        user_model.objects.filter(pk__in=ids, is_active=True).values_list(
+            "pk", "is_superuser", "country_id"
+        )
+    )
+    if not rows:
+        return result
+    groups: dict[int, list[tuple[int, str]]] = {pk: [] for pk, _, _ in rows}
+    for uid, gid, name in user_model.groups.through.objects.filter(user_id__in=groups).values_list(
+        "user_id", "group_id", "group__name"
+    ):
+        groups[uid].append((gid, name))
+    networks: dict[str, list[str]] = {}
+    countries = {country for _, _, country in rows if country}
+    for code, slug in NetworkMembership.objects.filter(country_id__in=countries).values_list(
+        "country_id", "network__slug"
+    ):
+        networks.setdefault(code, []).append(slug)
+    expert_group = ROLE_GROUP_NAMES[Role.EXPERT]
+    for pk, is_superuser, country in rows:
+        result[pk] = _keys_held(
+            user_id=pk,
+            is_superuser=is_superuser,
+            country=country,
+            is_expert=any(name == expert_group for _, name in groups[pk]),
+            group_ids=[gid for gid, _ in groups[pk]],
+            networks=networks.get(country, []),
+        )
+    return result
 
 
 def forget_user_keys(user: Any) -> None:

@@ -2,12 +2,94 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import weakref
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 
 from portal.access import rule
 
 from . import groups, selectors, services
+
+
+def _admitted(*, alert_id: int, keys: list[str], previous: list[str], user_ids: list[int]):
+    """The users among ``user_ids`` who may see the alert now and could not before, read
+    from the database at this moment; their delivery receipts are written."""
+    held = rule.users_keys(user_ids)
+    admitted = [
+        uid
+        for uid in user_ids
+        if rule.keys_allow(held[uid], keys)
+        and not (previous and rule.keys_allow(held[uid], previous))
+    ]
+    if admitted:
+        services.receipts_delivered_to(alert_id=alert_id, user_ids=admitted)
+    return set(admitted)
+
+
+class _Admissions:
+    """One event loop's consumers woken by the same event share one database round trip.
+
+    A group message reaches every consumer of a process at once; checking each user
+    alone would cost a thread hop and a handful of queries per socket, one after the
+    other. Consumers queue their user here; one flush checks the whole queue with
+    ``rule.users_keys`` (three queries) while later arrivals gather for the next flush.
+    """
+
+    def __init__(self) -> None:
+        self.pending: dict[tuple, list[tuple[int, asyncio.Future]]] = {}
+        self.flushing: asyncio.Task | None = None  # held: the loop keeps weak references
+
+    async def admit(self, event: dict, user_id: int) -> bool:
+        alert = event["alert"]
+        batch = (
+            alert["id"],
+            tuple(event["keys"]),
+            tuple(event.get("previous_keys") or ()),
+        )
+        future = asyncio.get_running_loop().create_future()
+        self.pending.setdefault(batch, []).append((user_id, future))
+        if self.flushing is None:
+            self.flushing = asyncio.ensure_future(self._flush())
+        return await future
+
+    async def _flush(self) -> None:
+        try:
+            await asyncio.sleep(0)  # let the other consumers woken by this message queue up
+            while self.pending:
+                (alert_id, keys, previous), waiting = self.pending.popitem()
+                try:
+                    admitted = await database_sync_to_async(_admitted)(
+                        alert_id=alert_id,
+                        keys=list(keys),
+                        previous=list(previous),
+                        user_ids=sorted({uid for uid, _ in waiting}),
+                    )
+                except Exception as error:  # each waiting consumer re-raises it
+                    for _, future in waiting:
+                        if not future.done():
+                            future.set_exception(error)
+                    continue
+                for uid, future in waiting:
+                    if not future.done():
+                        future.set_result(uid in admitted)
+        finally:
+            self.flushing = None
+
+
+_admissions: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Admissions] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def admissions() -> _Admissions:
+    loop = asyncio.get_running_loop()
+    if loop not in _admissions:
+        _admissions[loop] = _Admissions()
+    return _admissions[loop]
 
 
 class AlertConsumer(AsyncJsonWebsocketConsumer):
@@ -25,12 +107,24 @@ class AlertConsumer(AsyncJsonWebsocketConsumer):
             return
         self.user = user
         self.groups_joined = await database_sync_to_async(groups.groups_of_user)(user)
-        for group in self.groups_joined:
-            await self.channel_layer.group_add(group, self.channel_name)
+        await self._join_groups()
         self.sent: set[tuple[int, str]] = set()
+        # The Redis layer forgets a group member after ``group_expiry`` (a day by
+        # default) so that dead processes' channels go; a screen left open at a border
+        # post for longer must stay in its groups, so the consumer joins them again.
+        self.rejoin = asyncio.ensure_future(self._rejoin_groups())
         await self.accept()
         backlog = await database_sync_to_async(self._backlog)()
         await self.send_json({"type": "alert.backlog", "alerts": backlog})
+
+    async def _join_groups(self) -> None:
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+
+    async def _rejoin_groups(self) -> None:
+        while True:
+            await asyncio.sleep(settings.ALERT_GROUP_REJOIN_SECONDS)
+            await self._join_groups()
 
     def _backlog(self) -> list[dict]:
         alerts = selectors.alert_backlog(user=self.user)
@@ -38,6 +132,11 @@ class AlertConsumer(AsyncJsonWebsocketConsumer):
         return [services.alert_message(alert) for alert in alerts]
 
     async def disconnect(self, code):
+        rejoin = getattr(self, "rejoin", None)
+        if rejoin is not None:
+            rejoin.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await rejoin
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
 
@@ -45,25 +144,14 @@ class AlertConsumer(AsyncJsonWebsocketConsumer):
         # The feed is one-way; acknowledgements go through the API or the alert page.
         return
 
-    def _keys_now(self) -> frozenset[str]:
-        rule.forget_user_keys(self.user)
-        self.user.refresh_from_db(fields=["is_active", "country"])
-        return rule.user_keys(self.user)
-
     async def alert_published(self, event):
         alert = event["alert"]
         marker = (alert["id"], alert.get("published_at") or "")
-        held = await database_sync_to_async(self._keys_now)()
-        if not rule.keys_allow(held, event["keys"]):
-            return
-        if event.get("previous_keys") and rule.keys_allow(held, event["previous_keys"]):
-            return  # this user could already see it: nothing new to announce
         if marker in self.sent:
             return  # reached through two groups (country and members)
+        if not await admissions().admit(event, self.user.pk):
+            return  # not visible to this user now, or already visible before this change
         self.sent.add(marker)
-        await database_sync_to_async(services.receipts_delivered)(
-            alert_ids=[alert["id"]], user=self.user
-        )
         await self.send_json({"type": "alert.published", "alert": alert})
 
     async def session_closed(self, event):

@@ -281,6 +281,26 @@ def receipts_delivered(*, alert_ids: list[int], user: Any) -> None:
     )
 
 
+def receipts_delivered_to(*, alert_id: int, user_ids: list[int]) -> None:
+    """Record that one alert reached these users' screens: three queries for any number."""
+    from django.contrib.auth import get_user_model
+
+    now = timezone.now()
+    countries = dict(
+        get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "country_id")
+    )
+    Receipt.objects.bulk_create(
+        [
+            Receipt(alert_id=alert_id, user_id=uid, country_code=country or "", delivered_at=now)
+            for uid, country in countries.items()
+        ],
+        ignore_conflicts=True,
+    )
+    Receipt.objects.filter(
+        alert_id=alert_id, user_id__in=user_ids, delivered_at__isnull=True
+    ).update(delivered_at=now)
+
+
 def sighting_add(*, alert: AlertBulletin, user: Any, note: str = "") -> Sighting:
     """ "Seen here too": the officer's country met this forgery as well."""
     if not user.country_id:
@@ -328,8 +348,7 @@ def fanout(*, alert_id: int, previous_keys: set[str]) -> int:
         "previous_keys": sorted(previous_keys),
     }
     targets = groups.groups_for_keys(keys)
-    for group in sorted(targets):
-        _group_send(group, event)
+    _group_send(sorted(targets), event)
     # After the push, so a slow mail server never delays the screens.
     from .emails import alert_emails_send
 
@@ -342,17 +361,24 @@ def fanout(*, alert_id: int, previous_keys: set[str]) -> int:
 
 def sockets_close(*, user_id: int, reason: str) -> None:
     """Close every alert socket of a user (signed out, deactivated, country changed)."""
-    _group_send(groups.user_group(user_id), {"type": "session.closed", "reason": reason})
+    _group_send([groups.user_group(user_id)], {"type": "session.closed", "reason": reason})
 
 
-def _group_send(group: str, message: dict) -> None:
-    """Send from synchronous code, also when this thread already runs an event loop (a
-    browser driver in the tests), where ``async_to_sync`` refuses to run."""
-    send = async_to_sync(get_channel_layer().group_send)
+def _group_send(names: list[str], message: dict) -> None:
+    """Send to these groups in one event loop (one Redis connection for them all), from
+    synchronous code, also when this thread already runs an event loop (a browser driver
+    in the tests), where ``async_to_sync`` refuses to run."""
+    layer = get_channel_layer()
+
+    async def send_all() -> None:
+        for name in names:
+            await layer.group_send(name, message)
+
+    send = async_to_sync(send_all)
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        send(group, message)
+        send()
         return
     with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(send, group, message).result()
+        pool.submit(send).result()

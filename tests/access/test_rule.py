@@ -37,6 +37,27 @@ def test_user_keys_of_an_expert_and_of_anonymous(users):
     assert rule.user_keys(users["officer.tha"]) == {"public"}
 
 
+def test_users_keys_in_bulk_are_the_keys_of_each_user(users, django_assert_num_queries):
+    """The WebSocket fan-out's batched read gives every user exactly what ``user_keys``
+    gives them one by one (superuser, experts, officers, grants by group, inactive)."""
+    from django.contrib.auth.models import Group
+
+    from portal.access.models import User
+
+    extra = Group.objects.create(name="Visa desk")
+    users["officer.fin"].groups.add(extra)
+    User.objects.filter(username="trainer.phl").update(is_active=False)
+    everyone = list(User.objects.all())
+    assert len(everyone) >= 6 and any(u.is_superuser for u in everyone)
+    with django_assert_num_queries(3):
+        bulk = rule.users_keys([u.pk for u in everyone] + [999_999])
+    for user in everyone:
+        assert bulk[user.pk] == rule.user_keys(user), user.username
+    assert f"group:{extra.pk}" in bulk[users["officer.fin"].pk]
+    assert bulk[999_999] == {"public"}
+    assert bulk[users["trainer.phl"].pk] == {"public"}
+
+
 def test_item_keys_follow_the_distribution(users):
     item = notice({"level": "networks", "networks": ["andex"]})
     assert rule.item_keys(item) == {"experts:THA", "country:THA", "network:andex"}

@@ -232,3 +232,70 @@ async def test_a_guardian_grant_pushes_to_the_grantee_only(users):
     assert await _drain(tha) == []
     for socket in (analyst, tha):
         await socket.disconnect()
+
+
+async def test_a_socket_open_longer_than_the_group_expiry_keeps_its_pushes(users, settings):
+    """channels-redis forgets group members after ``group_expiry``; the consumer joins its
+    groups again, so a screen left open for days is not silently cut off."""
+    import redis
+
+    from portal.alerts import groups
+
+    settings.ALERT_GROUP_REJOIN_SECONDS = 3
+    layer_config = settings.CHANNEL_LAYERS["default"]["CONFIG"]
+    store = redis.Redis.from_url(layer_config["hosts"][0]["address"])
+    key = f"{layer_config['prefix']}:group:{groups.country_group('VNM')}"
+    officer = await _socket(users["officer.vnm"])
+    await officer.receive_json_from(timeout=5)
+
+    def publish(title):
+        return services.alert_create(
+            author=users["expert.tha"], distribution={"level": "networks", "networks": ["andex"]},
+            title=title, summary="s", severity="high", tlp="green",
+        )  # fmt: skip
+
+    # Age the membership beyond the expiry, as after a day: the layer drops it ...
+    members = store.zrange(key, 0, -1)
+    assert members
+    store.zadd(key, dict.fromkeys(members, 0))
+    await sync_to_async(publish)("Lost to the expiry")
+    assert await _drain(officer) == []
+    # ... until the consumer joins again.
+    await asyncio.sleep(3)
+    assert all(score > 0 for _, score in store.zrange(key, 0, -1, withscores=True))
+    alert = await sync_to_async(publish)("After rejoining")
+    assert [m["alert"]["id"] for m in await _drain(officer)] == [alert.pk]
+    await officer.disconnect()
+
+
+def test_one_admission_checks_any_number_of_sockets_in_a_fixed_number_of_queries(
+    users, django_assert_num_queries
+):
+    """The consumers of a process woken by one event are checked together: the number of
+    queries does not grow with the number of sockets."""
+    from portal.access import rule
+    from portal.access.models import Role, User
+    from portal.access.services import user_roles_set
+    from portal.alerts.consumers import _admitted
+    from portal.alerts.models import Receipt
+
+    crowd = []
+    for n in range(40):
+        officer = User.objects.create_user(f"officer{n}.vnm", password="pw", country_id="VNM")
+        user_roles_set(user=officer, roles=[Role.OFFICER])
+        crowd.append(officer.pk)
+    alert = services.alert_create(
+        author=users["expert.tha"], distribution={"level": "networks", "networks": ["andex"]},
+        title="Crowd", summary="s", severity="high", tlp="green",
+    )  # fmt: skip
+    Receipt.objects.all().delete()
+    keys = sorted(rule.item_keys(alert))
+    # Keys of 41 users (3), their countries (1), receipts inserted in a transaction (3)
+    # and completed (1).
+    with django_assert_num_queries(8):
+        admitted = _admitted(
+            alert_id=alert.pk, keys=keys, previous=[], user_ids=[*crowd, users["officer.fin"].pk]
+        )
+    assert admitted == set(crowd)
+    assert set(Receipt.objects.filter(alert=alert).values_list("user_id", flat=True)) == set(crowd)
+    assert Receipt.objects.filter(alert=alert, delivered_at__isnull=True).count() == 0

@@ -57,10 +57,22 @@ def artifacts():
 
 
 def _asgi_application():
-    """The portal's ASGI application with static files (module level: picklable)."""
+    """The portal's ASGI application with static files (module level: picklable).
+
+    Called in the forked server process, which inherits objects of earlier async tests
+    whose threads and event loops stayed in the parent: asgiref's single thread for
+    database calls (its executor believes the thread exists, so work would wait forever)
+    and the channel layers. The child makes its own.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from asgiref.sync import SyncToAsync
+    from channels.layers import channel_layers
     from channels.routing import get_default_application
     from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 
+    SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
+    channel_layers.backends = {}
     return ASGIStaticFilesHandler(get_default_application())
 
 
