@@ -56,26 +56,6 @@ def artifacts():
     return ARTIFACTS
 
 
-def _asgi_application():
-    """The portal's ASGI application with static files (module level: picklable).
-
-    Called in the forked server process, which inherits objects of earlier async tests
-    whose threads and event loops stayed in the parent: asgiref's single thread for
-    database calls (its executor believes the thread exists, so work would wait forever)
-    and the channel layers. The child makes its own.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    from asgiref.sync import SyncToAsync
-    from channels.layers import channel_layers
-    from channels.routing import get_default_application
-    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
-
-    SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
-    channel_layers.backends = {}
-    return ASGIStaticFilesHandler(get_default_application())
-
-
 @pytest.fixture
 def asgi_live_server(transactional_db):
     """The portal served over HTTP and WebSocket by Daphne, in a child process, on the
@@ -87,8 +67,10 @@ def asgi_live_server(transactional_db):
     from daphne.testing import DaphneProcess
     from django.db import connections
 
+    from portal.core.testing import forked_asgi_application
+
     connections.close_all()
-    server = DaphneProcess("127.0.0.1", _asgi_application)
+    server = DaphneProcess("127.0.0.1", forked_asgi_application)
     server.start()
     if not server.ready.wait(timeout=30):
         server.terminate()
