@@ -30,7 +30,7 @@ from pathlib import Path
 
 from .harness import benchmark_database, setup_django, summary
 
-SIZES = (250, 500, 1000)
+SIZES = tuple(int(n) for n in os.environ.get("BENCH_PUSH_SIZES", "250,500,1000").split(","))
 PUBLISHES = 15
 WARMUP = 2
 OUTSIDERS = 20  # officers of FIN: the andex alerts must never reach them
@@ -217,11 +217,14 @@ def _portal_round(size: int, cookies: dict, clients_conn) -> dict:
     from portal.core.testing import forked_asgi_application
 
     connections.close_all()
+    if hasattr(connections["default"], "close_pool"):
+        connections["default"].close_pool()  # its threads would not follow into the fork
     server = DaphneProcess("127.0.0.1", forked_asgi_application)
     server.start()
     if not server.ready.wait(timeout=60):
         raise RuntimeError("Daphne did not start")
     url = f"ws://127.0.0.1:{server.port.value}/ws/alerts/"
+    print(f"     server process {server.pid}", flush=True)
     try:
         andex = [name for name in cookies if not name.endswith(".fin")][:size]
         fin = [name for name in cookies if name.endswith(".fin")]
@@ -244,6 +247,7 @@ def _portal_round(size: int, cookies: dict, clients_conn) -> dict:
             raise RuntimeError(f"clients failed to connect: {connected['failures']}")
         time.sleep(1.0)
         after = _rss_kib(server.pid)
+        print(f"     {connected['connected']} sockets, {connect_seconds:.1f} s", flush=True)
 
         expert = User.objects.get(username="expert.tha")
         rounds = []
@@ -366,6 +370,10 @@ def run() -> dict:
             },
         }
     }
+    # Production's database connections: pooled on PostgreSQL (portal/settings/base.py).
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("postgresql"):
+        database.setdefault("OPTIONS", {})["pool"] = settings.POSTGRES_POOL
     context = multiprocessing.get_context("spawn")
     clients_conn, child = context.Pipe()
     clients = context.Process(target=_clients_main, args=(child,), daemon=True)

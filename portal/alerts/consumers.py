@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import weakref
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -15,19 +16,21 @@ from portal.access import rule
 from . import groups, selectors, services
 
 
-def _admitted(*, alert_id: int, keys: list[str], previous: list[str], user_ids: list[int]):
+def _admitted(*, keys: list[str], previous: list[str], user_ids: list[int]) -> set[int]:
     """The users among ``user_ids`` who may see the alert now and could not before, read
-    from the database at this moment; their delivery receipts are written."""
+    from the database at this moment."""
     held = rule.users_keys(user_ids)
-    admitted = [
+    return {
         uid
         for uid in user_ids
         if rule.keys_allow(held[uid], keys)
         and not (previous and rule.keys_allow(held[uid], previous))
-    ]
-    if admitted:
-        services.receipts_delivered_to(alert_id=alert_id, user_ids=admitted)
-    return set(admitted)
+    }
+
+
+def _receipts_write(deliveries: dict[int, set[int]]) -> None:
+    for alert_id, user_ids in deliveries.items():
+        services.receipts_delivered_to(alert_id=alert_id, user_ids=sorted(user_ids))
 
 
 class _Admissions:
@@ -36,7 +39,8 @@ class _Admissions:
     A group message reaches every consumer of a process at once; checking each user
     alone would cost a thread hop and a handful of queries per socket, one after the
     other. Consumers queue their user here; one flush checks the whole queue with
-    ``rule.users_keys`` (three queries) while later arrivals gather for the next flush.
+    ``rule.users_keys`` (three queries) while later arrivals gather for the next flush,
+    and the delivery receipts are written once the admitted consumers have sent.
     """
 
     def __init__(self) -> None:
@@ -56,26 +60,46 @@ class _Admissions:
             self.flushing = asyncio.ensure_future(self._flush())
         return await future
 
+    def _waiting(self) -> int:
+        return sum(len(waiting) for waiting in self.pending.values())
+
+    async def _gathered(self, limit: float = 0.05) -> None:
+        """Yield to the loop until a whole turn adds nobody: every consumer woken by the
+        message has queued (at most ``limit`` seconds). Flushing earlier would run the
+        database thread against a busy event loop, both slowed by the GIL."""
+        deadline = asyncio.get_running_loop().time() + limit
+        count = -1
+        while count != self._waiting() and asyncio.get_running_loop().time() < deadline:
+            count = self._waiting()
+            await asyncio.sleep(0)
+
     async def _flush(self) -> None:
+        delivered: dict[int, set[int]] = {}
         try:
-            await asyncio.sleep(0)  # let the other consumers woken by this message queue up
+            await self._gathered()
             while self.pending:
-                (alert_id, keys, previous), waiting = self.pending.popitem()
-                try:
-                    admitted = await database_sync_to_async(_admitted)(
-                        alert_id=alert_id,
-                        keys=list(keys),
-                        previous=list(previous),
-                        user_ids=sorted({uid for uid, _ in waiting}),
-                    )
-                except Exception as error:  # each waiting consumer re-raises it
-                    for _, future in waiting:
+                while self.pending:
+                    (alert_id, keys, previous), waiting = self.pending.popitem()
+                    try:
+                        admitted = await database_sync_to_async(_admitted)(
+                            keys=list(keys),
+                            previous=list(previous),
+                            user_ids=sorted({uid for uid, _ in waiting}),
+                        )
+                    except Exception as error:  # each waiting consumer re-raises it
+                        for _, future in waiting:
+                            if not future.done():
+                                future.set_exception(error)
+                        continue
+                    for uid, future in waiting:
                         if not future.done():
-                            future.set_exception(error)
-                    continue
-                for uid, future in waiting:
-                    if not future.done():
-                        future.set_result(uid in admitted)
+                            future.set_result(uid in admitted)
+                    delivered.setdefault(alert_id, set()).update(admitted)
+                # Receipts once the admitted consumers have sent, off the screens' path.
+                await asyncio.sleep(0)
+                if delivered:
+                    await database_sync_to_async(_receipts_write)(delivered)
+                    delivered = {}
         finally:
             self.flushing = None
 
@@ -139,6 +163,16 @@ class AlertConsumer(AsyncJsonWebsocketConsumer):
                 await rejoin
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def dispatch(self, message):
+        """Channels closes stale database connections before every handler, through a hop
+        to the database thread; for the layer's events that is one hop per socket per
+        alert, queued behind each other. These handlers reach the database only through
+        ``database_sync_to_async``, which closes stale connections itself."""
+        if message["type"] in {"alert.published", "session.closed"}:
+            await getattr(self, get_handler_name(message))(message)
+        else:
+            await super().dispatch(message)
 
     async def receive_json(self, content, **kwargs):
         # The feed is one-way; acknowledgements go through the API or the alert page.

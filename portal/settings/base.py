@@ -110,6 +110,21 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
     )
 }
+# PostgreSQL connections come from a pool (psycopg_pool, Django 5.1+): under ASGI every
+# database hop of a consumer or view would otherwise open a new connection (about 5 ms
+# each), which dominated the alert push to 1,000 sockets (docs/PERFORMANCE.md). Per
+# process; size it to the server's threads (DB_POOL_MAX_SIZE).
+POSTGRES_POOL = {
+    "min_size": 2,
+    "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "10")),
+    "timeout": 10,
+}
+if (
+    DATABASES["default"]["ENGINE"].endswith("postgresql")
+    and env_bool("DB_POOL", True)
+    and not DATABASES["default"].get("CONN_MAX_AGE")
+):
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = POSTGRES_POOL
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "access.User"
