@@ -1,19 +1,31 @@
-"""``/ws/alerts/``: a signed-in officer's live alert feed (CONTRACT.md)."""
+"""``/ws/alerts/``: a signed-in officer's live alert feed (CONTRACT.md).
+
+Each server process has one *hub* (per event loop) that is the only member of the channel
+layer's alert groups for that process. A group message — one per process however many
+officers it serves — wakes the hub once; the hub checks every local socket of that group
+against the database in one batch (``rule.users_keys``) and writes to the admitted sockets
+directly. Going through each consumer's own channel instead costs a channel-layer receive,
+a dispatch and a database hop per socket per alert, which made a push to 1,000 sockets
+take half a second (docs/PERFORMANCE.md).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import weakref
 
-from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.conf import settings
 
 from portal.access import rule
 
 from . import groups, selectors, services
+
+logger = logging.getLogger(__name__)
 
 
 def _admitted(*, keys: list[str], previous: list[str], user_ids: list[int]) -> set[int]:
@@ -33,96 +45,141 @@ def _receipts_write(deliveries: dict[int, set[int]]) -> None:
         services.receipts_delivered_to(alert_id=alert_id, user_ids=sorted(user_ids))
 
 
-class _Admissions:
-    """One event loop's consumers woken by the same event share one database round trip.
-
-    A group message reaches every consumer of a process at once; checking each user
-    alone would cost a thread hop and a handful of queries per socket, one after the
-    other. Consumers queue their user here; one flush checks the whole queue with
-    ``rule.users_keys`` (three queries) while later arrivals gather for the next flush,
-    and the delivery receipts are written once the admitted consumers have sent.
-    """
+class _Hub:
+    """One event loop's member of the alert groups, on behalf of its consumers."""
 
     def __init__(self) -> None:
-        self.pending: dict[tuple, list[tuple[int, asyncio.Future]]] = {}
-        self.flushing: asyncio.Task | None = None  # held: the loop keeps weak references
+        self.layer = get_channel_layer()
+        self.members: dict[str, set[AlertConsumer]] = {}
+        self.channel: str | None = None
+        self.receiving: asyncio.Task | None = None
+        self.rejoining: asyncio.Task | None = None
+        self.handling: set[asyncio.Task] = set()
+        self.receipts: dict[int, set[int]] = {}
+        self.writing: asyncio.Task | None = None
+        self.lock = asyncio.Lock()  # joins and leaves change Redis membership in order
 
-    async def admit(self, event: dict, user_id: int) -> bool:
+    async def join(self, consumer: AlertConsumer, names: list[str]) -> None:
+        async with self.lock:
+            if self.channel is None:
+                self.channel = await self.layer.new_channel("alerts-hub.")
+                self.receiving = asyncio.ensure_future(self._receive())
+                # The Redis layer forgets a group member after ``group_expiry`` (a day)
+                # so that channels of dead processes go; a screen left open at a border
+                # post for longer must stay reachable, so the hub joins again.
+                self.rejoining = asyncio.ensure_future(self._rejoin())
+            for name in names:
+                if name not in self.members:
+                    await self.layer.group_add(name, self.channel)
+                self.members.setdefault(name, set()).add(consumer)
+
+    async def leave(self, consumer: AlertConsumer, names: list[str]) -> None:
+        async with self.lock:
+            for name in names:
+                local = self.members.get(name)
+                if local is None:
+                    continue
+                local.discard(consumer)
+                if not local:
+                    del self.members[name]
+                    await self.layer.group_discard(name, self.channel)
+            if not self.members and self.channel is not None:
+                for task in (self.receiving, self.rejoining, *self.handling):
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+                self.channel = self.receiving = self.rejoining = None
+
+    async def _rejoin(self) -> None:
+        while True:
+            await asyncio.sleep(settings.ALERT_GROUP_REJOIN_SECONDS)
+            for name in list(self.members):
+                await self.layer.group_add(name, self.channel)
+
+    async def _receive(self) -> None:
+        while True:
+            try:
+                message = await self.layer.receive(self.channel)
+                if message["type"] == "alert.published":
+                    # Handled beside the next messages: the alert's other groups (the
+                    # next country) are checked while this group's sockets are written.
+                    task = asyncio.ensure_future(self._published(message))
+                    self.handling.add(task)
+                    task.add_done_callback(self._handled)
+                elif message["type"] == "session.closed":
+                    for consumer in list(self.members.get(message.get("group", ""), ())):
+                        await consumer.close(code=4001)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # one bad message or a Redis hiccup must not end the feed
+                logger.exception("The alert hub could not handle a message")
+                await asyncio.sleep(1)
+
+    def _handled(self, task: asyncio.Task) -> None:
+        self.handling.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("The alert hub could not push an alert", exc_info=task.exception())
+
+    async def _published(self, event: dict) -> None:
         alert = event["alert"]
-        batch = (
-            alert["id"],
-            tuple(event["keys"]),
-            tuple(event.get("previous_keys") or ()),
+        marker = (alert["id"], alert.get("published_at") or "")
+        waiting = [
+            consumer
+            for consumer in self.members.get(event.get("group", ""), ())
+            if marker not in consumer.sent
+        ]
+        if not waiting:
+            return
+        admitted = await database_sync_to_async(_admitted)(
+            keys=list(event["keys"]),
+            previous=list(event.get("previous_keys") or ()),
+            user_ids=sorted({consumer.user.pk for consumer in waiting}),
         )
-        future = asyncio.get_running_loop().create_future()
-        self.pending.setdefault(batch, []).append((user_id, future))
-        if self.flushing is None:
-            self.flushing = asyncio.ensure_future(self._flush())
-        return await future
+        text = await AlertConsumer.encode_json({"type": "alert.published", "alert": alert})
+        for consumer in waiting:
+            # Checked again after the wait: the alert's other group may have sent it.
+            if consumer.user.pk in admitted and marker not in consumer.sent:
+                consumer.sent.add(marker)
+                await consumer.send(text_data=text)
+        self.receipts.setdefault(alert["id"], set()).update(admitted)
+        if self.writing is None:
+            self.writing = asyncio.ensure_future(self._write_receipts())
 
-    def _waiting(self) -> int:
-        return sum(len(waiting) for waiting in self.pending.values())
-
-    async def _gathered(self, limit: float = 0.05) -> None:
-        """Yield to the loop until a whole turn adds nobody: every consumer woken by the
-        message has queued (at most ``limit`` seconds). Flushing earlier would run the
-        database thread against a busy event loop, both slowed by the GIL."""
-        deadline = asyncio.get_running_loop().time() + limit
-        count = -1
-        while count != self._waiting() and asyncio.get_running_loop().time() < deadline:
-            count = self._waiting()
-            await asyncio.sleep(0)
-
-    async def _flush(self) -> None:
-        delivered: dict[int, set[int]] = {}
+    async def _write_receipts(self) -> None:
+        """Delivery receipts after the sends, once a burst of group messages is handled."""
         try:
-            await self._gathered()
-            while self.pending:
-                while self.pending:
-                    (alert_id, keys, previous), waiting = self.pending.popitem()
-                    try:
-                        admitted = await database_sync_to_async(_admitted)(
-                            keys=list(keys),
-                            previous=list(previous),
-                            user_ids=sorted({uid for uid, _ in waiting}),
-                        )
-                    except Exception as error:  # each waiting consumer re-raises it
-                        for _, future in waiting:
-                            if not future.done():
-                                future.set_exception(error)
-                        continue
-                    for uid, future in waiting:
-                        if not future.done():
-                            future.set_result(uid in admitted)
-                    delivered.setdefault(alert_id, set()).update(admitted)
-                # Receipts once the admitted consumers have sent, off the screens' path.
-                await asyncio.sleep(0)
-                if delivered:
-                    await database_sync_to_async(_receipts_write)(delivered)
-                    delivered = {}
+            while self.receipts:
+                await asyncio.sleep(0.05)
+                batch, self.receipts = self.receipts, {}
+                await database_sync_to_async(_receipts_write)(batch)
+        except Exception:
+            logger.exception("Delivery receipts could not be written")
         finally:
-            self.flushing = None
+            self.writing = None
 
 
-_admissions: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Admissions] = (
-    weakref.WeakKeyDictionary()
-)
+_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Hub] = weakref.WeakKeyDictionary()
 
 
-def admissions() -> _Admissions:
+def hub() -> _Hub:
     loop = asyncio.get_running_loop()
-    if loop not in _admissions:
-        _admissions[loop] = _Admissions()
-    return _admissions[loop]
+    if loop not in _hubs:
+        _hubs[loop] = _Hub()
+    return _hubs[loop]
 
 
 class AlertConsumer(AsyncJsonWebsocketConsumer):
     """Sends the backlog on connect, then every alert that becomes visible to the user.
 
-    The channel layer only wakes the consumer; the keys carried by each event are checked
-    against this user's keys, read from the database at that moment, before anything is
-    sent — over-delivery to a group never reaches a person who may not see the alert.
+    The channel layer only wakes the process's hub; the keys carried by each event are
+    checked against this user's keys, read from the database at that moment, before
+    anything is sent — over-delivery to a group never reaches a person who may not see
+    the alert.
     """
+
+    # No channel of its own (no channel-layer receive waiting per socket): the hub is the
+    # process's member of the groups. ``get_channel_layer(None)`` is None.
+    channel_layer_alias = None
 
     async def connect(self):
         user = self.scope.get("user")
@@ -130,25 +187,12 @@ class AlertConsumer(AsyncJsonWebsocketConsumer):
             await self.close()
             return
         self.user = user
-        self.groups_joined = await database_sync_to_async(groups.groups_of_user)(user)
-        await self._join_groups()
         self.sent: set[tuple[int, str]] = set()
-        # The Redis layer forgets a group member after ``group_expiry`` (a day by
-        # default) so that dead processes' channels go; a screen left open at a border
-        # post for longer must stay in its groups, so the consumer joins them again.
-        self.rejoin = asyncio.ensure_future(self._rejoin_groups())
+        self.groups_joined = await database_sync_to_async(groups.groups_of_user)(user)
+        await hub().join(self, self.groups_joined)
         await self.accept()
         backlog = await database_sync_to_async(self._backlog)()
         await self.send_json({"type": "alert.backlog", "alerts": backlog})
-
-    async def _join_groups(self) -> None:
-        for group in self.groups_joined:
-            await self.channel_layer.group_add(group, self.channel_name)
-
-    async def _rejoin_groups(self) -> None:
-        while True:
-            await asyncio.sleep(settings.ALERT_GROUP_REJOIN_SECONDS)
-            await self._join_groups()
 
     def _backlog(self) -> list[dict]:
         alerts = selectors.alert_backlog(user=self.user)
@@ -156,37 +200,9 @@ class AlertConsumer(AsyncJsonWebsocketConsumer):
         return [services.alert_message(alert) for alert in alerts]
 
     async def disconnect(self, code):
-        rejoin = getattr(self, "rejoin", None)
-        if rejoin is not None:
-            rejoin.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await rejoin
-        for group in getattr(self, "groups_joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
-
-    async def dispatch(self, message):
-        """Channels closes stale database connections before every handler, through a hop
-        to the database thread; for the layer's events that is one hop per socket per
-        alert, queued behind each other. These handlers reach the database only through
-        ``database_sync_to_async``, which closes stale connections itself."""
-        if message["type"] in {"alert.published", "session.closed"}:
-            await getattr(self, get_handler_name(message))(message)
-        else:
-            await super().dispatch(message)
+        if getattr(self, "groups_joined", None):
+            await hub().leave(self, self.groups_joined)
 
     async def receive_json(self, content, **kwargs):
         # The feed is one-way; acknowledgements go through the API or the alert page.
         return
-
-    async def alert_published(self, event):
-        alert = event["alert"]
-        marker = (alert["id"], alert.get("published_at") or "")
-        if marker in self.sent:
-            return  # reached through two groups (country and members)
-        if not await admissions().admit(event, self.user.pk):
-            return  # not visible to this user now, or already visible before this change
-        self.sent.add(marker)
-        await self.send_json({"type": "alert.published", "alert": alert})
-
-    async def session_closed(self, event):
-        await self.close(code=4001)

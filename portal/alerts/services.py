@@ -371,8 +371,8 @@ def _group_send(names: list[str], message: dict) -> None:
     layer = get_channel_layer()
 
     async def send_all() -> None:
-        for name in names:
-            await layer.group_send(name, message)
+        for name in names:  # the group named in the message: the hub's local members
+            await layer.group_send(name, {**message, "group": name})
 
     send = async_to_sync(send_all)
     try:

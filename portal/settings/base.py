@@ -186,14 +186,14 @@ MEDIA_URL = "/media/"
 # Channels: in-memory for the single-process demo, Redis when REDIS_URL is set.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # Capacity, sized so that nothing is dropped (channels-redis drops silently past it): a
-# group send puts ONE message per server process in Redis, naming all that process's
-# member channels, so a group of thousands of officers costs a handful of messages, and
-# the capacity bounds the messages waiting per process (Redis) and per socket (in
-# memory) — bursts of alerts, not users. 1,000 waiting messages per process is far above
-# what a network publishes in the seconds a busy process may lag (docs/PERFORMANCE.md).
+# group send puts ONE message per server process in Redis, and each process has one
+# member (its alert hub, portal/alerts/consumers.py) whatever its number of sockets, so
+# the capacity bounds the messages waiting per process — bursts of alerts, not users.
+# 1,000 waiting messages per process is far above what a network publishes in the
+# seconds a busy process may lag (docs/PERFORMANCE.md).
 CHANNEL_CAPACITY = int(os.environ.get("CHANNEL_CAPACITY", "1000"))
 # Group membership expires after ``group_expiry`` (a day), so that channels of crashed
-# processes leave their groups; live consumers join their groups again this often.
+# processes leave their groups; each live hub joins its groups again this often.
 ALERT_GROUP_REJOIN_SECONDS = int(os.environ.get("ALERT_GROUP_REJOIN_SECONDS", "3600"))
 # redis-py 8 reads with a 5 s socket timeout by default, exactly channels-redis' 5 s blocking
 # pop: idle consumers then crash every 5 s (django/channels_redis#422). Give reads more time.

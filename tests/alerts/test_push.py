@@ -298,3 +298,27 @@ def test_one_admission_checks_any_number_of_sockets_in_a_fixed_number_of_queries
         _receipts_write({alert.pk: admitted})
     assert set(Receipt.objects.filter(alert=alert).values_list("user_id", flat=True)) == set(crowd)
     assert Receipt.objects.filter(alert=alert, delivered_at__isnull=True).count() == 0
+
+
+async def test_the_hub_keeps_a_group_while_one_local_socket_needs_it(users, settings):
+    """A process is one member of each group, whatever its number of sockets: closing one
+    of two sockets of a group keeps the other's pushes; closing the last leaves the group."""
+    import redis
+
+    from portal.alerts import groups
+
+    layer_config = settings.CHANNEL_LAYERS["default"]["CONFIG"]
+    store = redis.Redis.from_url(layer_config["hosts"][0]["address"])
+    key = f"{layer_config['prefix']}:group:{groups.country_group('VNM')}"
+    first, second = await _socket(users["officer.vnm"]), await _socket(users["officer.vnm"])
+    for socket in (first, second):
+        await socket.receive_json_from(timeout=5)
+    assert store.zcard(key) == 1  # the hub, not one member per socket
+    await first.disconnect()
+    alert = await sync_to_async(services.alert_create)(
+        author=users["expert.tha"], distribution={"level": "networks", "networks": ["andex"]},
+        title="Still here", summary="s", severity="high", tlp="green",
+    )  # fmt: skip
+    assert [m["alert"]["id"] for m in await _drain(second)] == [alert.pk]
+    await second.disconnect()
+    assert store.zcard(key) == 0
