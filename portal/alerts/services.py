@@ -104,20 +104,29 @@ def alert_create(*, author: Any, distribution: dict, **fields: Any) -> AlertBull
     )
     _set_fields(alert, fields)
     alert.full_clean(exclude=["owner_country"])
+    _submission_status_set(alert)  # before the first save: one save less per publication
     alert.save()
     distribution_apply(item=alert, distribution=parsed)
-    return _submitted(alert, author)
+    return _submission_recorded(alert, author)
 
 
 def _submitted(alert: AlertBulletin, editor: Any) -> AlertBulletin:
     """A finished draft goes to review where its country requires it, else is published
     (a publication is announced to every reader, its country's experts included)."""
+    _submission_status_set(alert)
+    alert.save()
+    return _submission_recorded(alert, editor)
+
+
+def _submission_status_set(alert: AlertBulletin) -> None:
     if review_required(alert.owner_country_id):
         alert.status = AlertStatus.IN_REVIEW
     else:
         alert.status = AlertStatus.PUBLISHED
         alert.published_at = timezone.now()
-    alert.save()
+
+
+def _submission_recorded(alert: AlertBulletin, editor: Any) -> AlertBulletin:
     _version_record(alert, editor)
     if alert.status == AlertStatus.PUBLISHED:
         _fanout_on_commit(alert, previous_keys=set())
