@@ -338,6 +338,11 @@ def _round_result(size, rounds, before, after, connected, connect_seconds) -> di
         # The publishing call alone (database write, keys, fan-out to Redis, e-mail
         # subscriptions): the part of the portal's time a bare broadcast has no match for.
         "publish_call": summary([r["call"] for r in rounds]) if "call" in rounds[0] else None,
+        "after_the_call": (
+            summary([latency - r["call"] for r in rounds for latency in r["latencies"]])
+            if "call" in rounds[0]
+            else None
+        ),
         "lost": sum(r["lost"] for r in rounds),
         "wrongly_delivered": sum(r["wrong"] for r in rounds),
         "memory_per_idle_connection_kib": round((after - before) / max(connected, 1), 1),
@@ -386,12 +391,12 @@ def run() -> dict:
     try:
         with benchmark_database():
             cookies = _populate()
-            for size in SIZES:
+            payload = 0
+            for size in SIZES:  # each size's pair back to back: the machine's state is alike
                 print(f"   portal, {size} clients ...", flush=True)
                 portal[size] = _portal_round(size, cookies, clients_conn)
                 print(f"     {portal[size]}", flush=True)
-            payload = _sample_payload_size()
-            for size in SIZES:
+                payload = payload or _sample_payload_size()
                 print(f"   baseline, {size} clients ...", flush=True)
                 baseline[size] = _baseline_round(size, clients_conn, payload)
                 print(f"     {baseline[size]}", flush=True)
