@@ -108,12 +108,20 @@ class _Hub:
                     task.add_done_callback(self._handled)
                 elif message["type"] == "session.closed":
                     for consumer in list(self.members.get(message.get("group", ""), ())):
-                        await consumer.close(code=4001)
+                        await self._each(consumer.close(code=4001))
             except asyncio.CancelledError:
                 raise
             except Exception:  # one bad message or a Redis hiccup must not end the feed
                 logger.exception("The alert hub could not handle a message")
                 await asyncio.sleep(1)
+
+    @staticmethod
+    async def _each(action) -> None:
+        """One socket's send or close: a socket closing meanwhile must not stop the rest."""
+        try:
+            await action
+        except Exception:
+            logger.warning("An alert socket could not be written to", exc_info=True)
 
     def _handled(self, task: asyncio.Task) -> None:
         self.handling.discard(task)
@@ -140,7 +148,7 @@ class _Hub:
             # Checked again after the wait: the alert's other group may have sent it.
             if consumer.user.pk in admitted and marker not in consumer.sent:
                 consumer.sent.add(marker)
-                await consumer.send(text_data=text)
+                await self._each(consumer.send(text_data=text))
         self.receipts.setdefault(alert["id"], set()).update(admitted)
         if self.writing is None:
             self.writing = asyncio.ensure_future(self._write_receipts())
