@@ -1,10 +1,15 @@
-"""Search over everything a user may see (issue: full-text search).
-
-For now this package answers the health check for the configured backend: the database
-(always present) or Elasticsearch at ``ELASTICSEARCH_URL``.
-"""
+"""Search over everything a user may see: one entry point, ``search(user, query, filters,
+page)``, over every registered content type (``search.registry``), on the database backend
+(PostgreSQL full-text or SQLite FTS5); the access rule filters inside each query."""
 
 from django.conf import settings
+
+
+def search(user, query: str, filters: dict | None = None, page: int = 1):
+    """Hits, facets and total of the items ``user`` may see that match ``query``."""
+    from .engine import run
+
+    return run(user, query, filters, page)
 
 
 def check() -> None:

@@ -6,3 +6,9 @@ class SearchConfig(AppConfig):
 
     name = "search"
     verbose_name = "Search"
+
+    def ready(self) -> None:
+        # After the content apps (listed before this one), which register their types.
+        from .indexing import connect
+
+        connect()

@@ -261,6 +261,33 @@ def visible_to(*, user: Any, queryset: models.QuerySet, action: str = VIEW) -> m
     return queryset.filter(pk__in=matching)
 
 
+def visible_rows(
+    *,
+    user: Any,
+    queryset: models.QuerySet,
+    open_content_types: Iterable[int] = (),
+    action: str = VIEW,
+) -> models.QuerySet:
+    """Filter rows that point at items generically (``content_type``, ``object_id``: the
+    search entries) to those whose item ``user`` may view — inside the query, so counts,
+    facets and pages are of visible items only. Rows of ``open_content_types`` (reference
+    material such as the glossary) are visible to every signed-in member."""
+    keys = user_keys(user)
+    if ALL in keys:
+        return queryset
+    matching = VisibilityKey.objects.filter(
+        content_type=models.OuterRef("content_type"),
+        object_id=models.OuterRef("object_id"),
+        action=action,
+        key__in=sorted(keys),
+    )
+    condition = models.Exists(matching)
+    open_ids = list(open_content_types)
+    if open_ids and MEMBERS in keys:
+        condition |= models.Q(content_type__in=open_ids)
+    return queryset.filter(condition)
+
+
 def can(user: Any, action: str, item: Shareable) -> bool:
     """Whether ``user`` may perform ``action`` (``view`` or ``change``) on ``item``."""
     keys = user_keys(user)

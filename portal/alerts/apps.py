@@ -13,9 +13,11 @@ class AlertsConfig(AppConfig):
         from portal.core.whats_new import Panel, panel_register
 
         from . import signal_handlers
+        from .search import register as search_register
         from .selectors import alerts_newest
 
         signal_handlers.connect()
+        search_register()
         panel_register(
             Panel(
                 key="alerts",

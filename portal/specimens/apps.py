@@ -16,8 +16,10 @@ class SpecimensConfig(AppConfig):
 
         from .models import ImageAccess
         from .permissions import ReadOnlyPolicy
+        from .search import register as search_register
         from .selectors import specimens_newest
 
+        search_register()
         panel_register(
             Panel(
                 key="specimens",

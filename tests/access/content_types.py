@@ -342,6 +342,28 @@ def home_probe():
     return Probe("home", see, reaches=signed_in)
 
 
+def search_probe():
+    """``search.search`` (the one entry point of the search page, API and suggestions):
+    the item's entry is written as after its commit, then its title is searched. A hit
+    must carry the item's URL, and the total must count no more than the hits it has."""
+
+    def see(client, item, user):
+        from search import search
+        from search.indexing import entry_update
+
+        entry_update(item)
+        results = search(user, item.title)
+        assert results.total == len(results.hits) or results.total > len(results.hits) == 20
+        assert sum(results.facets.get("type", {}).values()) == results.total
+        hits = [hit for hit in results.hits if hit.id == item.pk]
+        assert all(hit.url == item.get_absolute_url() for hit in hits)
+        return bool(hits)
+
+    # The entry point answers anonymous callers too (public items only); the search
+    # page and API ask for signing in first.
+    return Probe("search", see)
+
+
 def _specimen_probes():
     from portal.specimens.models import Specimen
 
@@ -361,6 +383,7 @@ def _specimen_probes():
         similar_api_probe(),
         similar_section_probe(),
         home_probe(),
+        search_probe(),
     ]
 
 
@@ -416,6 +439,7 @@ def _alert_probes():
         admin_probe("alerts", "alertbulletin"),
         admin_chooser_probe("alerts", "alertbulletin"),
         home_alert_probe(),
+        search_probe(),
     ]
 
 

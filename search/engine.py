@@ -1,0 +1,129 @@
+"""``search(user, query, filters, page)``: hits, facets and total of what ``user`` may see.
+
+The access rule filters inside the query (``rule.visible_rows``) before matching,
+counting, faceting and paging, so totals, facets and snippets only ever come from
+visible items — never by dropping hits afterwards.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, QuerySet
+from django.utils.safestring import SafeString, mark_safe
+
+from portal.access import rule
+
+from .backends.database import START, STOP, DatabaseBackend, words
+from .models import SearchEntry
+from .registry import search_types
+
+FACETS = ("type", "issuing_country", "document_type", "fraud_type")
+PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class Hit:
+    type: str
+    id: int
+    title: str
+    title_html: SafeString
+    url: str
+    snippet: SafeString
+    thumbnail_url: str = ""
+    marks: dict[str, str] = field(default_factory=dict)
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "id": self.id,
+            "title": self.title,
+            "url": self.url,
+            "snippet": str(self.snippet),
+            "thumbnail_url": self.thumbnail_url,
+            "marks": self.marks,
+        }
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    hits: list[Hit]
+    total: int
+    facets: dict[str, dict[str, int]]
+    page: int
+    pages: int
+    #: True when no item matched every word and the hits match some of them.
+    partial: bool = False
+
+
+def highlight(text: str | None) -> SafeString:
+    """HTML-escape a backend's marked text, then turn its markers into <mark> tags."""
+    escaped = html.escape(text or "")
+    return mark_safe(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
+
+
+def visible_entries(user) -> QuerySet:
+    open_types = [
+        ContentType.objects.get_for_model(t.model).pk for t in search_types() if t.open_to_members
+    ]
+    return rule.visible_rows(
+        user=user, queryset=SearchEntry.objects.all(), open_content_types=open_types
+    )
+
+
+def _filtered(queryset: QuerySet, filters: dict[str, str], *, skip: str = "") -> QuerySet:
+    for name in FACETS:
+        if name != skip and filters.get(name):
+            queryset = queryset.filter(**{name: filters[name]})
+    return queryset
+
+
+def run(user, query: str, filters: dict[str, str] | None = None, page: int = 1) -> SearchResults:
+    filters = {k: v for k, v in (filters or {}).items() if k in FACETS and v}
+    terms = words(query)
+    empty = SearchResults(query=query, hits=[], total=0, facets={}, page=1, pages=0)
+    if not terms:
+        return empty
+    backend = DatabaseBackend()
+    base = visible_entries(user)
+    partial = False
+    matched = backend.matching(base, terms, every=True)
+    if len(terms) > 1 and not matched.exists():
+        matched, partial = backend.matching(base, terms, every=False), True
+    results = _filtered(matched, filters)
+    total = results.count()
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(max(1, page), pages)
+    rows = backend.with_snippets(
+        results.order_by("-rank", "-updated_at", "pk"), terms, every=not partial
+    )[(page - 1) * PER_PAGE : page * PER_PAGE]
+    hits = [
+        Hit(
+            type=row.type,
+            id=row.object_id,
+            title=row.title,
+            title_html=highlight(row.title_marked or row.title),
+            url=row.url,
+            snippet=highlight(row.snippet),
+            thumbnail_url=row.thumbnail_url,
+            marks=row.marks,
+        )
+        for row in rows
+    ]
+    facets = {}
+    for name in FACETS:
+        counts = (
+            _filtered(matched, filters, skip=name)
+            .exclude(**{name: ""})
+            .values(name)
+            .annotate(n=Count("pk"))
+            .order_by("-n", name)
+        )
+        facets[name] = {row[name]: row["n"] for row in counts}
+    return SearchResults(
+        query=query, hits=hits, total=total, facets=facets, page=page, pages=pages, partial=partial
+    )

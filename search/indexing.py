@@ -1,0 +1,133 @@
+"""Keep search entries in step with their items, after each commit.
+
+Saving or deleting an item of a registered type (or one of its dependents, e.g. a
+specimen's image) schedules its entry's update with ``transaction.on_commit``: readers
+never find text that was rolled back. Who may see an entry is not indexed at all (queries
+join the rule's keys), so a distribution change needs no update to hide an item.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchVector
+from django.db import connection, transaction
+from django.db.models.signals import post_delete, post_save
+
+from .models import SearchEntry
+from .registry import SearchType, search_type_for, search_types
+
+logger = logging.getLogger(__name__)
+
+#: PostgreSQL text-search configuration (English stems, accents removed): migration 0002.
+POSTGRES_CONFIG = "portal_search"
+
+
+def entry_update(item) -> SearchEntry | None:
+    """Write (or remove) the entry of ``item`` from its current state."""
+    search_type = search_type_for(type(item))
+    if search_type is None:
+        return None
+    ct = ContentType.objects.get_for_model(item)
+    if not search_type.indexable(item):
+        entry_delete(content_type_id=ct.pk, object_id=item.pk)
+        return None
+    document = search_type.document(item)
+    entry, _ = SearchEntry.objects.update_or_create(
+        content_type=ct,
+        object_id=item.pk,
+        defaults={
+            "type": search_type.slug,
+            "title": document.title[:300],
+            "body": document.body,
+            "url": document.url,
+            "issuing_country": document.issuing_country or "",
+            "document_type": document.document_type or "",
+            "fraud_type": document.fraud_type or "",
+            "light_sources": sorted(set(document.light_sources)),
+            "thumbnail_url": document.thumbnail_url,
+            "marks": document.marks,
+        },
+    )
+    _fulltext_write(entry)
+    return entry
+
+
+def entry_delete(*, content_type_id: int, object_id: int) -> None:
+    ids = list(
+        SearchEntry.objects.filter(
+            content_type_id=content_type_id, object_id=object_id
+        ).values_list("pk", flat=True)
+    )
+    if not ids:
+        return
+    SearchEntry.objects.filter(pk__in=ids).delete()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.executemany("DELETE FROM search_entry_fts WHERE rowid = %s", [[i] for i in ids])
+
+
+def _fulltext_write(entry: SearchEntry) -> None:
+    if connection.vendor == "postgresql":
+        SearchEntry.objects.filter(pk=entry.pk).update(
+            search_vector=SearchVector("title", weight="A", config=POSTGRES_CONFIG)
+            + SearchVector("body", weight="B", config=POSTGRES_CONFIG)
+        )
+    elif connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_entry_fts WHERE rowid = %s", [entry.pk])
+            cursor.execute(
+                "INSERT INTO search_entry_fts (rowid, title, body) VALUES (%s, %s, %s)",
+                [entry.pk, entry.title, entry.body],
+            )
+
+
+def _update_later(model, pk) -> None:
+    def run() -> None:
+        item = model._default_manager.filter(pk=pk).first()
+        try:
+            if item is None:
+                entry_delete(
+                    content_type_id=ContentType.objects.get_for_model(model).pk, object_id=pk
+                )
+            else:
+                entry_update(item)
+        except Exception:  # the item is saved; search catches up on the next save or rebuild
+            logger.exception("The search entry of %s %s could not be written", model.__name__, pk)
+
+    transaction.on_commit(run)
+
+
+def _saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _update_later(sender, instance.pk)
+
+
+def _deleted(sender, instance, **kwargs):
+    _update_later(sender, instance.pk)
+
+
+def _dependent_changed(search_type: SearchType, getter):
+    def handler(sender, instance, raw=False, **kwargs):
+        if raw:
+            return
+        item = getter(instance)
+        if item is not None and item.pk:
+            _update_later(search_type.model, item.pk)
+
+    return handler
+
+
+def connect() -> None:
+    """Wire the signals of every registered type (called once the apps have registered)."""
+    for search_type in search_types():
+        uid = f"search-{search_type.slug}"
+        post_save.connect(_saved, sender=search_type.model, dispatch_uid=uid)
+        post_delete.connect(_deleted, sender=search_type.model, dispatch_uid=uid)
+        for index, (model, getter) in enumerate(search_type.dependents):
+            handler = _dependent_changed(search_type, getter)
+            post_save.connect(handler, sender=model, weak=False, dispatch_uid=f"{uid}-dep{index}")
+            post_delete.connect(
+                handler, sender=model, weak=False, dispatch_uid=f"{uid}-dep{index}-d"
+            )

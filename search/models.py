@@ -1,0 +1,39 @@
+"""One row per searchable item, kept in step with it after each commit."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+
+class SearchEntry(models.Model):
+    """The searchable text and facets of one item. Who may see it is *not* stored here:
+    queries join the access rule's keys table, so a narrowed distribution hides the entry
+    at once, with nothing to reindex."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    type = models.CharField(max_length=30)
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300)
+    issuing_country = models.CharField(max_length=3, blank=True)
+    document_type = models.CharField(max_length=30, blank=True)
+    fraud_type = models.CharField(max_length=40, blank=True)
+    light_sources = models.JSONField(default=list, blank=True)
+    thumbnail_url = models.CharField(max_length=300, blank=True)
+    marks = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # PostgreSQL only (title weighted A, body B, unaccented English stems); the SQLite
+    # backend keeps an FTS5 table beside this one instead.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="unique_entry")
+        ]
+        # The GIN index on search_vector (PostgreSQL) and the FTS5 table (SQLite) are
+        # made by migration 0002 for the database in use.
+        indexes = [models.Index(fields=["type"])]
+
+    def __str__(self) -> str:
+        return f"{self.type}: {self.title}"

@@ -1,0 +1,202 @@
+"""The search contract, on whichever database backend runs the suite (PostgreSQL here;
+test_contract_on_sqlite runs this same file on SQLite FTS5)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
+
+from portal.access.distribution import Distribution, distribution_apply
+from portal.specimens.models import GlossaryTerm, Specimen
+from search import search
+from search.indexing import entry_update
+from search.models import SearchEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def specimen(title, *, owner="THA", issuer=None, level=None, description="", **fields):
+    item = Specimen.objects.create(
+        title=title,
+        owner_country_id=owner,
+        issuing_country_id=issuer or owner,
+        document_type=fields.pop("document_type", "passport"),
+        kind=fields.pop("kind", "genuine"),
+        description=description,
+        **fields,
+    )
+    distribution_apply(
+        item=item, distribution=Distribution.from_data(level or {"level": "members"})
+    )
+    entry_update(item)
+    return item
+
+
+def test_entries_follow_commits(users, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        item = Specimen.objects.create(
+            title="Ruby laminate passport", owner_country_id="THA",
+            issuing_country_id="THA", document_type="passport", kind="genuine",
+        )  # fmt: skip
+    assert SearchEntry.objects.get(object_id=item.pk, type="specimen").title == item.title
+    with django_capture_on_commit_callbacks(execute=True):
+        item.title = "Sapphire laminate passport"
+        item.save()
+    assert [h.title for h in search(users["admin"], "sapphire").hits] == [item.title]
+    assert search(users["admin"], "ruby").total == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        item.delete()
+    assert not SearchEntry.objects.filter(type="specimen", object_id=item.pk).exists()
+
+
+def test_nothing_is_indexed_before_the_commit(users, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        Specimen.objects.create(
+            title="Uncommitted", owner_country_id="THA", issuing_country_id="THA",
+            document_type="passport", kind="genuine",
+        )  # fmt: skip
+    assert callbacks  # scheduled for after the commit ...
+    assert not SearchEntry.objects.filter(title="Uncommitted").exists()  # ... not before
+
+
+def test_narrowing_a_distribution_removes_it_from_others_results_at_once(users):
+    item = specimen("Cobalt watermark visa", level={"level": "members"}, document_type="visa")
+    fin, vnm = users["officer.fin"], users["officer.vnm"]
+    assert [h.id for h in search(fin, "cobalt watermark").hits] == [item.pk]
+    distribution_apply(item=item, distribution=Distribution.from_data({"level": "country"}))
+    # No reindexing: the entry is unchanged, the rule's keys decide.
+    for user in (fin, vnm):
+        results = search(user, "cobalt watermark")
+        assert (results.total, results.hits, results.facets["type"]) == (0, [], {})
+    assert search(users["officer.tha"], "cobalt watermark").total == 1
+
+
+def test_totals_facets_and_snippets_come_only_from_visible_items(users):
+    specimen("Orchid hologram passport", issuer="THA", level={"level": "country"},
+             description="Secret orchid detail only Thailand may read.")  # fmt: skip
+    specimen("Orchid hologram passport", owner="VNM", issuer="VNM", level={"level": "members"},
+             description="Shared orchid hologram shifts from green to gold.")  # fmt: skip
+    results = search(users["officer.fin"], "orchid hologram")
+    assert results.total == 1
+    assert results.facets["issuing_country"] == {"VNM": 1}
+    assert results.facets["type"] == {"specimen": 1}
+    assert "Secret" not in str(results.hits[0].snippet)
+    assert "<mark>" in str(results.hits[0].snippet)
+    both = search(users["officer.tha"], "orchid hologram")
+    assert both.total == 2 and both.facets["issuing_country"] == {"THA": 1, "VNM": 1}
+
+
+def test_filters_and_facets(users):
+    specimen("Jade seal passport", issuer="VNM", owner="VNM")
+    specimen("Jade seal visa", issuer="THA", document_type="visa")
+    user = users["officer.tha"]
+    assert search(user, "jade seal").total == 2
+    narrowed = search(user, "jade seal", {"issuing_country": "VNM"})
+    assert [h.title for h in narrowed.hits] == ["Jade seal passport"]
+    # A facet's own filter does not hide its other values (one can switch between them).
+    assert narrowed.facets["issuing_country"] == {"THA": 1, "VNM": 1}
+    assert narrowed.facets["document_type"] == {"passport": 1}
+
+
+def test_glossary_is_open_to_members_only(users):
+    term = GlossaryTerm.objects.create(
+        slug="zebra-guilloche", term="Zebra guilloche", category="printing",
+        definition="Fine interlaced lines printed in two colours.",
+    )  # fmt: skip
+    entry_update(term)
+    assert [h.type for h in search(users["officer.fin"], "zebra guilloche").hits] == ["glossary"]
+    assert search(AnonymousUser(), "zebra guilloche").total == 0
+
+
+def test_snippets_are_escaped_and_marked(users):
+    specimen("Markup test", description="<script>alert(1)</script> laminate lifts at the edge")
+    hit = search(users["officer.vnm"], "laminate").hits[0]
+    snippet = str(hit.snippet)
+    # PostgreSQL's headline drops tags, SQLite's snippet keeps them: escaped, never live.
+    assert "<script>" not in snippet
+    assert "&lt;script&gt;" in snippet or "script" not in snippet
+    assert "alert(1)" in snippet
+    assert "<mark>laminate</mark>" in str(hit.snippet).lower()
+
+
+def test_stems_and_accents(users):
+    specimen("Côte d'Ivoire résidence permit", document_type="residence_permit",
+             description="Laminates peel at the corners.")  # fmt: skip
+    user = users["officer.vnm"]
+    assert search(user, "cote residence").total == 1
+    assert search(user, "laminate").total == 1
+
+
+def test_words_missing_together_fall_back_to_any_word(users):
+    specimen("Amber thread passport", description="Security thread embedded.")
+    results = search(users["officer.vnm"], "amber unicorn")
+    assert results.partial and results.total == 1
+
+
+def test_a_country_and_a_feature_find_the_right_specimen_first(users):
+    specimen("THA passport 2022", issuer="THA", description="Laminate with a hologram.")
+    specimen("VNM identity card", owner="VNM", issuer="VNM", document_type="id_card",
+             description="Laminate edges lift.")  # fmt: skip
+    target = specimen("VNM passport 2022", owner="VNM", issuer="VNM",
+                      description="The laminate is lifted near the photo.")  # fmt: skip
+    results = search(users["officer.vnm"], "vnm passport 2022 laminate")
+    assert results.hits[0].id == target.pk
+
+
+def test_paging(users):
+    for n in range(23):
+        specimen(f"Pager specimen {n}")
+    first, second = (
+        search(users["officer.vnm"], "pager"),
+        search(users["officer.vnm"], "pager", page=2),
+    )
+    assert (first.total, first.pages, len(first.hits), len(second.hits)) == (23, 2, 20, 3)
+    assert not {h.id for h in first.hits} & {h.id for h in second.hits}
+
+
+def test_search_costs_a_fixed_number_of_queries(users, django_assert_max_num_queries):
+    for n in range(30):
+        specimen(f"Counted specimen {n}")
+    user = users["officer.vnm"]
+    search(user, "counted")  # the user's keys and content types, cached from here
+    with django_assert_max_num_queries(10):
+        results = search(user, "counted specimen")
+    assert results.total == 30
+
+
+def test_rebuild_command_reports_what_it_indexed(users, capsys):
+    specimen("Rebuilt specimen")
+    SearchEntry.objects.all().delete()
+    call_command("rebuild_search_index", verbosity=0)
+    out = capsys.readouterr().out
+    assert "Search index rebuilt:" in out and "1 specimen" in out
+    assert search(users["officer.vnm"], "rebuilt").total == 1
+
+
+@pytest.mark.skipif(bool(os.environ.get("SEARCH_CONTRACT_VENDOR_FILE")), reason="inside the run")
+def test_contract_on_sqlite(tmp_path):
+    """The same contract on SQLite FTS5 (the embedded demo's backend): this file again,
+    in a pytest run whose settings fall back to SQLite."""
+    vendor_file = tmp_path / "vendor"
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env.update(
+        TEST_DATABASE_URL="postgres://127.0.0.1:1/unreachable",
+        SEARCH_CONTRACT_VENDOR_FILE=str(vendor_file),
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", __file__, "-q", "-p", "no:cacheprovider"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert vendor_file.read_text() == "sqlite"
+    assert " passed" in run.stdout and "failed" not in run.stdout
