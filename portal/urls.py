@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("specimens/", include("portal.specimens.urls")),
     path("alerts/", include("portal.alerts.urls")),
+    path("search/", include("search.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -12,6 +12,13 @@ def search(user, query: str, filters: dict | None = None, page: int = 1):
     return run(user, query, filters, page)
 
 
+def suggest(user, query: str, limit: int = 8) -> list[dict[str, str]]:
+    """Titles ``user`` may see that start like ``query`` (the header box as one types)."""
+    from .engine import suggest as titles
+
+    return titles(user, query, limit)
+
+
 def check() -> None:
     """Raise if the configured search backend cannot answer."""
     if settings.SEARCH_BACKEND == "elasticsearch":

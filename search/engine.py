@@ -127,3 +127,19 @@ def run(user, query: str, filters: dict[str, str] | None = None, page: int = 1) 
     return SearchResults(
         query=query, hits=hits, total=total, facets=facets, page=page, pages=pages, partial=partial
     )
+
+
+def suggest(user, query: str, limit: int = 8) -> list[dict[str, str]]:
+    """Titles the user may see that start like what they are typing, for the header box:
+    filtered by the rule in the query like every search."""
+    terms = words(query)
+    if not terms or len(query.strip()) < 2:
+        return []
+    labels = {t.slug: t.label for t in search_types()}
+    rows = (
+        DatabaseBackend()
+        .titles_starting(visible_entries(user), terms)
+        .order_by("title", "pk")
+        .values("type", "title", "url")[:limit]
+    )
+    return [{**row, "type_label": labels.get(row["type"], row["type"])} for row in rows]

@@ -6,6 +6,7 @@ from . import errors
 from .alerts import router as alerts_router
 from .auth import member_auth
 from .routers import router as accounts_router
+from .search import router as search_router
 from .specimens import router as specimens_router
 
 api = NinjaAPI(
@@ -25,3 +26,4 @@ errors.install(api)
 api.add_router("", accounts_router)
 api.add_router("", specimens_router)
 api.add_router("", alerts_router)
+api.add_router("", search_router)

@@ -37,7 +37,6 @@ def home(request):
 SECTIONS = {
     "training": ("Training", "Harmonized courses, modules and image quizzes of the network."),
     "meetings": ("Meetings", "Agendas, minutes, decisions and action items of expert meetings."),
-    "search": ("Search", "One search over everything shared with you."),
 }
 
 

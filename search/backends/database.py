@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
@@ -83,6 +83,23 @@ class DatabaseBackend:
                 sql.format(function="snippet(search_entry_fts, 1, %s, %s, ' … ', 24)"),
                 [START, STOP, expression],
             ),
+        )
+
+    def titles_starting(self, queryset: QuerySet, terms: list[str]) -> QuerySet:
+        """Entries whose title holds every term, the last one as a prefix (as one types)."""
+        if self.vendor == "postgresql":
+            # ``terms`` are \w+ words only (``words``): safe in a raw tsquery.
+            raw = " & ".join([*terms[:-1], f"{terms[-1]}:*"])
+            query = SearchQuery(raw, config=POSTGRES_CONFIG, search_type="raw")
+            return queryset.annotate(
+                title_vector=SearchVector("title", config=POSTGRES_CONFIG)
+            ).filter(title_vector=query)
+        quoted = ['"' + term.replace('"', "") + '"' for term in terms]
+        expression = "title : (" + " ".join([*quoted[:-1], quoted[-1] + " *"]) + ")"
+        return queryset.filter(
+            pk__in=RawSQL(
+                "SELECT rowid FROM search_entry_fts WHERE search_entry_fts MATCH %s", [expression]
+            )
         )
 
     @staticmethod

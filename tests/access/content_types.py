@@ -364,6 +364,67 @@ def search_probe():
     return Probe("search", see)
 
 
+def search_api_probe():
+    """``GET /api/v1/search``: the item among the results, the total no larger than them."""
+
+    def see(client, item, user):
+        from urllib.parse import quote
+
+        from search.indexing import entry_update
+
+        entry_update(item)
+        response = client.get(f"/api/v1/search?q={quote(item.title)}")
+        if user.is_anonymous:
+            assert response.status_code == 401, response.status_code
+            return False
+        assert response.status_code == 200, response.status_code
+        data = response.json()
+        assert data["total"] == len(data["results"])
+        assert sum(data["facets"]["type"].values()) == data["total"]
+        return item.get_absolute_url() in [row["url"] for row in data["results"]]
+
+    return Probe("search-api", see, reaches=signed_in)
+
+
+def search_page_probe():
+    """``/search/?q=``: a result card linking to the item."""
+
+    def see(client, item, user):
+        from urllib.parse import quote
+
+        from search.indexing import entry_update
+
+        entry_update(item)
+        response = client.get(f"/search/?q={quote(item.title)}")
+        if user.is_anonymous:
+            assert response.status_code == 302
+            return False
+        assert response.status_code == 200
+        return f'href="{item.get_absolute_url()}"' in response.content.decode()
+
+    return Probe("search-page", see, reaches=signed_in)
+
+
+def search_suggest_probe():
+    """The header box's suggestions as one types the start of the title."""
+
+    def see(client, item, user):
+        from urllib.parse import quote
+
+        from search.indexing import entry_update
+
+        entry_update(item)
+        response = client.get(f"/search/suggest/?q={quote(item.title[:-2])}")
+        if user.is_anonymous:
+            assert response.status_code == 302
+            return False
+        assert response.status_code == 200
+        urls = [row["url"] for row in response.json()["suggestions"]]
+        return item.get_absolute_url() in urls
+
+    return Probe("search-suggest", see, reaches=signed_in)
+
+
 def _specimen_probes():
     from portal.specimens.models import Specimen
 
@@ -384,6 +445,9 @@ def _specimen_probes():
         similar_section_probe(),
         home_probe(),
         search_probe(),
+        search_api_probe(),
+        search_page_probe(),
+        search_suggest_probe(),
     ]
 
 
@@ -440,6 +504,9 @@ def _alert_probes():
         admin_chooser_probe("alerts", "alertbulletin"),
         home_alert_probe(),
         search_probe(),
+        search_api_probe(),
+        search_page_probe(),
+        search_suggest_probe(),
     ]
 
 

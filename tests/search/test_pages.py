@@ -1,0 +1,72 @@
+"""The search page, the API and the header box's suggestions."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal.alerts import services
+from search.indexing import entry_update
+from tests.search.test_search import specimen
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_page_shows_tabs_facets_marks_and_highlights(users, signed_in):
+    specimen("Teal laminate passport", owner="VNM", issuer="VNM",
+             description="The teal laminate lifts near the photo.")  # fmt: skip
+    alert = services.alert_create(
+        author=users["expert.tha"], distribution={"level": "networks", "networks": ["andex"]},
+        title="Teal laminate forgeries", summary="Teal laminate peeled off and reglued.",
+        severity="critical", tlp="amber+strict", issuing_country="VNM",
+    )  # fmt: skip
+    entry_update(alert)
+    client = signed_in("officer.vnm")
+    page = client.get("/search/", {"q": "teal laminate"}).content.decode()
+    assert "2 results for “teal laminate”" in page
+    assert 'Specimens <span class="count">1</span>' in page
+    assert 'Alerts <span class="count">1</span>' in page
+    assert "Vietnam (VNM)" in page  # the issuing-country facet, named
+    assert 'class="tlp tlp--amber-strict">TLP:AMBER+STRICT' in page
+    assert "Critical" in page
+    assert "<mark>" in page
+    only_alerts = client.get("/search/", {"q": "teal laminate", "type": "alert"}).content.decode()
+    assert "1 result for" in only_alerts and alert.get_absolute_url() in only_alerts
+
+
+def test_search_page_empty_states(users, signed_in):
+    client = signed_in("officer.fin")
+    assert "What are you looking for?" in client.get("/search/").content.decode()
+    page = client.get("/search/", {"q": "nothingmatchesthis"}).content.decode()
+    assert "Nothing shared with you matches “nothingmatchesthis”" in page
+    assert "Check the spelling" in page
+
+
+def test_search_page_says_when_only_some_words_matched(users, signed_in):
+    specimen("Violet thread passport")
+    page = signed_in("officer.vnm").get("/search/", {"q": "violet unicorn"}).content.decode()
+    assert "Nothing matched every word" in page and "1 result for" in page
+
+
+def test_search_api_shape_filters_and_sign_in(users, client, signed_in):
+    specimen("Indigo seal visa", document_type="visa")
+    specimen("Indigo seal passport")
+    assert client.get("/api/v1/search?q=indigo").status_code == 401
+    api = signed_in("officer.vnm")
+    data = api.get("/api/v1/search", {"q": "indigo seal", "document_type": "visa"}).json()
+    assert data["total"] == 1 and data["pages"] == 1 and data["partial"] is False
+    (row,) = data["results"]
+    assert {"type", "id", "title", "url", "snippet"} <= set(row)
+    assert row["type"] == "specimen" and row["title"] == "Indigo seal visa"
+    assert data["facets"]["document_type"] == {"passport": 1, "visa": 1}
+
+
+def test_suggestions_follow_what_is_typed_and_the_rule(users, signed_in):
+    specimen("Saffron hologram passport", level={"level": "country"})
+    tha = signed_in("officer.tha").get("/search/suggest/", {"q": "saffron holo"}).json()
+    assert [s["title"] for s in tha["suggestions"]] == ["Saffron hologram passport"]
+    assert tha["suggestions"][0]["type_label"] == "Specimens"
+    fin = signed_in("officer.fin").get("/search/suggest/", {"q": "saffron holo"}).json()
+    assert fin["suggestions"] == []
+    assert signed_in("officer.tha").get("/search/suggest/", {"q": "s"}).json() == {
+        "suggestions": []
+    }
