@@ -11,6 +11,7 @@ import html
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, QuerySet
 from django.utils.safestring import SafeString, mark_safe
@@ -82,8 +83,29 @@ def _filtered(queryset: QuerySet, filters: dict[str, str], *, skip: str = "") ->
     return queryset
 
 
+def _hit(*, type, object_id, title, title_marked, url, snippet, thumbnail_url, marks) -> Hit:
+    return Hit(
+        type=type,
+        id=object_id,
+        title=title,
+        title_html=highlight(title_marked or title),
+        url=url,
+        snippet=highlight(snippet),
+        thumbnail_url=thumbnail_url,
+        marks=marks,
+    )
+
+
+def elasticsearch_enabled() -> bool:
+    return settings.SEARCH_BACKEND == "elasticsearch"
+
+
 def run(user, query: str, filters: dict[str, str] | None = None, page: int = 1) -> SearchResults:
     filters = {k: v for k, v in (filters or {}).items() if k in FACETS and v}
+    if elasticsearch_enabled():
+        from .backends import elastic
+
+        return elastic.search(user, query, filters, page)
     terms = words(query)
     empty = SearchResults(query=query, hits=[], total=0, facets={}, page=1, pages=0)
     if not terms:
@@ -102,13 +124,13 @@ def run(user, query: str, filters: dict[str, str] | None = None, page: int = 1) 
         results.order_by("-rank", "-updated_at", "pk"), terms, every=not partial
     )[(page - 1) * PER_PAGE : page * PER_PAGE]
     hits = [
-        Hit(
+        _hit(
             type=row.type,
-            id=row.object_id,
+            object_id=row.object_id,
             title=row.title,
-            title_html=highlight(row.title_marked or row.title),
+            title_marked=row.title_marked,
             url=row.url,
-            snippet=highlight(row.snippet),
+            snippet=row.snippet,
             thumbnail_url=row.thumbnail_url,
             marks=row.marks,
         )
@@ -135,6 +157,10 @@ def suggest(user, query: str, limit: int = 8) -> list[dict[str, str]]:
     terms = words(query)
     if not terms or len(query.strip()) < 2:
         return []
+    if elasticsearch_enabled():
+        from .backends import elastic
+
+        return elastic.suggest(user, query, limit)
     labels = {t.slug: t.label for t in search_types()}
     rows = (
         DatabaseBackend()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 
+from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
@@ -51,6 +53,10 @@ def entry_update(item) -> SearchEntry | None:
         },
     )
     _fulltext_write(entry)
+    if settings.SEARCH_BACKEND == "elasticsearch":
+        from .backends import elastic
+
+        elastic.document_write(search_type, item, entry)
     return entry
 
 
@@ -60,6 +66,13 @@ def entry_delete(*, content_type_id: int, object_id: int) -> None:
             content_type_id=content_type_id, object_id=object_id
         ).values_list("pk", flat=True)
     )
+    if settings.SEARCH_BACKEND == "elasticsearch":
+        from .backends import elastic
+
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        search_type = search_type_for(model) if model else None
+        if search_type is not None:
+            elastic.document_delete(search_type, object_id)
     if not ids:
         return
     SearchEntry.objects.filter(pk__in=ids).delete()
@@ -119,8 +132,27 @@ def _dependent_changed(search_type: SearchType, getter):
     return handler
 
 
+def _grant_changed(sender, instance, raw=False, **kwargs):
+    """A guardian grant changes an item's keys without saving the item: Elasticsearch
+    documents carry the keys, so the entry is written again (the database backend reads
+    the keys table and needs nothing)."""
+    if raw or settings.SEARCH_BACKEND != "elasticsearch":
+        return
+    item = getattr(instance, "content_object", None)
+    if item is not None and search_type_for(type(item)) is not None:
+        _update_later(type(item), item.pk)
+
+
 def connect() -> None:
     """Wire the signals of every registered type (called once the apps have registered)."""
+    from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+    for model in apps.get_models():
+        if issubclass(model, UserObjectPermissionBase | GroupObjectPermissionBase):
+            post_save.connect(_grant_changed, sender=model, dispatch_uid=f"search-grant-{model}")
+            post_delete.connect(
+                _grant_changed, sender=model, dispatch_uid=f"search-ungrant-{model}"
+            )
     for search_type in search_types():
         uid = f"search-{search_type.slug}"
         post_save.connect(_saved, sender=search_type.model, dispatch_uid=uid)

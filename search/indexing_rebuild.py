@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
@@ -27,6 +28,8 @@ def index_rebuild(progress: Callable[[int], None] | None = None) -> dict[str, in
             if progress:
                 progress(1)
         summary[search_type.slug] = written
+        if settings.SEARCH_BACKEND == "elasticsearch":
+            _elastic_rebuild(search_type, ct)
         stale = SearchEntry.objects.filter(content_type=ct).exclude(
             object_id__in=model._default_manager.values("pk")
         )
@@ -36,6 +39,23 @@ def index_rebuild(progress: Callable[[int], None] | None = None) -> dict[str, in
             removed += 1
         summary["removed"] = summary.get("removed", 0) + removed
     return summary
+
+
+def _elastic_rebuild(search_type, ct) -> None:
+    """A new Elasticsearch index filled from the entries, swapped in by alias at once."""
+    from .backends import elastic
+
+    items = search_type.model._default_manager.in_bulk(
+        list(SearchEntry.objects.filter(content_type=ct).values_list("object_id", flat=True))
+    )
+    entries = SearchEntry.objects.filter(content_type=ct, object_id__in=list(items))
+    elastic.rebuild(
+        search_type,
+        (
+            (entry.object_id, elastic.document_body(search_type, items[entry.object_id], entry))
+            for entry in entries.iterator()
+        ),
+    )
 
 
 def items_count() -> int:
