@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import sys
 
-from . import access_rule, alerts_push, specimens
+from . import access_rule, alerts_push, search, specimens
 from .harness import write_result
 
 BENCHMARKS = {
     "access_rule": access_rule.run,
     "specimens": specimens.run,
     "alerts_push": alerts_push.run,
+    "search": search.run,
 }
 
 

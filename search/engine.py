@@ -114,10 +114,13 @@ def run(user, query: str, filters: dict[str, str] | None = None, page: int = 1) 
     base = visible_entries(user)
     partial = False
     matched = backend.matching(base, terms, every=True)
-    if len(terms) > 1 and not matched.exists():
-        matched, partial = backend.matching(base, terms, every=False), True
     results = _filtered(matched, filters)
     total = results.count()
+    # Nothing matches every word (filters aside): let any word match, and say so.
+    if total == 0 and len(terms) > 1 and (not filters or not matched.exists()):
+        matched, partial = backend.matching(base, terms, every=False), True
+        results = _filtered(matched, filters)
+        total = results.count()
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(1, page), pages)
     rows = backend.with_snippets(
