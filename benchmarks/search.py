@@ -50,12 +50,11 @@ def populate(count: int) -> dict:
     from portal.access import rule
     from portal.access.models import Country, Network
     from portal.alerts.models import AlertBulletin
-    from portal.alerts.search import alert_document
     from portal.demo.network import demo_network_load
     from portal.specimens.models import Specimen
-    from portal.specimens.search import specimen_document
-    from search.indexing import _fulltext_write
+    from search.indexing import _fulltext_write, entry_fields
     from search.models import SearchEntry
+    from search.registry import search_type_for
 
     demo_network_load()
     rng = random.Random(7)
@@ -127,29 +126,15 @@ def populate(count: int) -> dict:
     from django.contrib.contenttypes.models import ContentType
 
     entries = []
-    for model, items, document, slug in (
-        (Specimen, specimens, specimen_document, "specimen"),
-        (AlertBulletin, alerts, alert_document, "alert"),
-    ):
+    for model, items in ((Specimen, specimens), (AlertBulletin, alerts)):
+        search_type = search_type_for(model)
         ct = ContentType.objects.get_for_model(model)
         loaded = model.objects.select_related("issuing_country").in_bulk([i.pk for i in items])
-        for pk, item in tqdm(loaded.items(), desc=f"Keys and entries ({slug})", unit="item"):
+        label = f"Keys and entries ({search_type.slug})"
+        for pk, item in tqdm(loaded.items(), desc=label, unit="item"):
             rule.sync_item_keys(item)
-            doc = document(item)
-            entries.append(
-                SearchEntry(
-                    content_type=ct,
-                    object_id=pk,
-                    type=slug,
-                    title=doc.title,
-                    body=doc.body,
-                    url=doc.url,
-                    issuing_country=doc.issuing_country,
-                    document_type=doc.document_type,
-                    fraud_type=doc.fraud_type,
-                    marks=doc.marks,
-                )
-            )
+            fields = entry_fields(search_type, search_type.document(item))
+            entries.append(SearchEntry(content_type=ct, object_id=pk, **fields))
     SearchEntry.objects.bulk_create(entries, batch_size=5000)
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchVector

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 
 from .models import SearchEntry
-from .registry import SearchType, search_type_for, search_types
+from .registry import SearchDocument, SearchType, search_type_for, search_types
 
 logger = logging.getLogger(__name__)
 
@@ -37,20 +37,7 @@ def entry_update(item) -> SearchEntry | None:
         return None
     document = search_type.document(item)
     entry, _ = SearchEntry.objects.update_or_create(
-        content_type=ct,
-        object_id=item.pk,
-        defaults={
-            "type": search_type.slug,
-            "title": document.title[:300],
-            "body": document.body,
-            "url": document.url,
-            "issuing_country": document.issuing_country or "",
-            "document_type": document.document_type or "",
-            "fraud_type": document.fraud_type or "",
-            "light_sources": sorted(set(document.light_sources)),
-            "thumbnail_url": document.thumbnail_url,
-            "marks": document.marks,
-        },
+        content_type=ct, object_id=item.pk, defaults=entry_fields(search_type, document)
     )
     _fulltext_write(entry)
     if settings.SEARCH_BACKEND == "elasticsearch":
@@ -58,6 +45,22 @@ def entry_update(item) -> SearchEntry | None:
 
         elastic.document_write(search_type, item, entry)
     return entry
+
+
+def entry_fields(search_type: SearchType, document: SearchDocument) -> dict:
+    """The stored fields of an entry, from its item's document."""
+    return {
+        "type": search_type.slug,
+        "title": document.title[:300],
+        "body": document.body,
+        "url": document.url,
+        "issuing_country": document.issuing_country or "",
+        "document_type": document.document_type or "",
+        "fraud_type": document.fraud_type or "",
+        "light_sources": sorted(set(document.light_sources)),
+        "thumbnail_url": document.thumbnail_url,
+        "marks": document.marks,
+    }
 
 
 def entry_delete(*, content_type_id: int, object_id: int) -> None:

@@ -44,6 +44,16 @@ class SearchType:
     dependents: tuple[tuple[type[models.Model], Callable[[Any], Any]], ...] = ()
 
 
+def document_text(*parts: str) -> str:
+    """A document's searchable text: the non-empty parts, space-separated."""
+    return " ".join(part for part in parts if part)
+
+
+def country_words(country) -> str:
+    """A country as searched: by name and by code (``Vietnam VNM``)."""
+    return f"{country.name} {country.code}" if country else ""
+
+
 _types: dict[str, SearchType] = {}
 
 

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from search.registry import SearchDocument, SearchType, search_type_register
+from search.registry import (
+    SearchDocument,
+    SearchType,
+    country_words,
+    document_text,
+    search_type_register,
+)
 
 
 def alert_document(alert) -> SearchDocument:
-    country = alert.issuing_country
-    body = " ".join(
-        part
-        for part in (
-            f"{country.name} {country.code}" if country else "",
-            alert.get_document_type_display() if alert.document_type else "",
-            alert.get_fraud_type_display() if alert.fraud_type else "",
-            alert.summary,
-            alert.body,
-        )
-        if part
+    body = document_text(
+        country_words(alert.issuing_country),
+        alert.get_document_type_display() if alert.document_type else "",
+        alert.get_fraud_type_display() if alert.fraud_type else "",
+        alert.summary,
+        alert.body,
     )
     return SearchDocument(
         title=alert.title,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from search.registry import SearchDocument, SearchType, search_type_register
-
-
-def _country_words(country) -> str:
-    return f"{country.name} {country.code}" if country else ""
+from search.registry import (
+    SearchDocument,
+    SearchType,
+    country_words,
+    document_text,
+    search_type_register,
+)
 
 
 def specimen_document(specimen) -> SearchDocument:
@@ -15,20 +17,16 @@ def specimen_document(specimen) -> SearchDocument:
         f"{feature.term.term} {feature.note}"
         for feature in specimen.features.select_related("term")
     )
-    body = " ".join(
-        part
-        for part in (
-            _country_words(specimen.issuing_country),
-            specimen.get_document_type_display(),
-            specimen.get_kind_display(),
-            specimen.get_fraud_type_display() if specimen.fraud_type else "",
-            specimen.series,
-            specimen.description,
-            specimen.detection_points,
-            feature_words,
-            " ".join(image.caption for image in images if image.caption),
-        )
-        if part
+    body = document_text(
+        country_words(specimen.issuing_country),
+        specimen.get_document_type_display(),
+        specimen.get_kind_display(),
+        specimen.get_fraud_type_display() if specimen.fraud_type else "",
+        specimen.series,
+        specimen.description,
+        specimen.detection_points,
+        feature_words,
+        *(image.caption for image in images),
     )
     return SearchDocument(
         title=specimen.title,
@@ -46,13 +44,11 @@ def specimen_document(specimen) -> SearchDocument:
 def glossary_document(term) -> SearchDocument:
     return SearchDocument(
         title=term.term,
-        body=" ".join(
-            [
-                term.get_category_display(),
-                term.definition,
-                term.how_to_check,
-                *term.light_source_labels,
-            ]
+        body=document_text(
+            term.get_category_display(),
+            term.definition,
+            term.how_to_check,
+            *term.light_source_labels,
         ),
         url=term.get_absolute_url(),
         light_sources=list(term.light_sources),

@@ -24,6 +24,11 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())[:12]
 
 
+def _fts_quoted(terms: list[str]) -> list[str]:
+    """Each word as an FTS5 string (no operator a user types can reach MATCH)."""
+    return ['"' + term.replace('"', "") + '"' for term in terms]
+
+
 class DatabaseBackend:
     """Matching, ranking and snippets; the entry point adds the rule, filters and facets."""
 
@@ -94,7 +99,7 @@ class DatabaseBackend:
             return queryset.annotate(
                 title_vector=SearchVector("title", config=POSTGRES_CONFIG)
             ).filter(title_vector=query)
-        quoted = ['"' + term.replace('"', "") + '"' for term in terms]
+        quoted = _fts_quoted(terms)
         expression = "title : (" + " ".join([*quoted[:-1], quoted[-1] + " *"]) + ")"
         return queryset.filter(
             pk__in=RawSQL(
@@ -112,5 +117,4 @@ class DatabaseBackend:
 
     @staticmethod
     def _fts_expression(terms: list[str], *, every: bool) -> str:
-        quoted = ['"' + term.replace('"', "") + '"' for term in terms]
-        return (" " if every else " OR ").join(quoted)
+        return (" " if every else " OR ").join(_fts_quoted(terms))
