@@ -13,16 +13,15 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
 from portal.access import rule
 
-from .backends.database import START, STOP, DatabaseBackend, words
+from .backends.database import FACETS, START, STOP, Counts, DatabaseBackend, words
 from .models import SearchEntry
 from .registry import search_types
 
-FACETS = ("type", "issuing_country", "document_type", "fraud_type")
 PER_PAGE = 20
 
 
@@ -76,13 +75,6 @@ def visible_entries(user) -> QuerySet:
     )
 
 
-def _filtered(queryset: QuerySet, filters: dict[str, str], *, skip: str = "") -> QuerySet:
-    for name in FACETS:
-        if name != skip and filters.get(name):
-            queryset = queryset.filter(**{name: filters[name]})
-    return queryset
-
-
 def _hit(*, type, object_id, title, title_marked, url, snippet, thumbnail_url, marks) -> Hit:
     return Hit(
         type=type,
@@ -113,19 +105,26 @@ def run(user, query: str, filters: dict[str, str] | None = None, page: int = 1) 
     backend = DatabaseBackend()
     base = visible_entries(user)
     partial = False
-    matched = backend.matching(base, terms, every=True)
-    results = _filtered(matched, filters)
-    total = results.count()
+
+    def counted(page: int, every: bool) -> Counts:
+        return backend.counts(
+            base,
+            terms,
+            every=every,
+            filters=filters,
+            offset=(page - 1) * PER_PAGE,
+            limit=PER_PAGE,
+        )
+
+    counts = counted(max(1, page), every=True)
     # Nothing matches every word (filters aside): let any word match, and say so.
-    if total == 0 and len(terms) > 1 and (not filters or not matched.exists()):
-        matched, partial = backend.matching(base, terms, every=False), True
-        results = _filtered(matched, filters)
-        total = results.count()
-    pages = max(1, -(-total // PER_PAGE))
-    page = min(max(1, page), pages)
-    rows = backend.with_snippets(
-        results.order_by("-rank", "-updated_at", "pk"), terms, every=not partial
-    )[(page - 1) * PER_PAGE : page * PER_PAGE]
+    if counts.matched == 0 and len(terms) > 1:
+        counts, partial = counted(max(1, page), every=False), True
+    pages = max(1, -(-counts.total // PER_PAGE))
+    if page > pages:  # past the end (a stale link): the last page
+        page = pages
+        counts = counted(page, every=not partial)
+    page = max(1, page)
     hits = [
         _hit(
             type=row.type,
@@ -137,18 +136,9 @@ def run(user, query: str, filters: dict[str, str] | None = None, page: int = 1) 
             thumbnail_url=row.thumbnail_url,
             marks=row.marks,
         )
-        for row in rows
+        for row in backend.marked(counts.page_ids, terms, every=not partial)
     ]
-    facets = {}
-    for name in FACETS:
-        counts = (
-            _filtered(matched, filters, skip=name)
-            .exclude(**{name: ""})
-            .values(name)
-            .annotate(n=Count("pk"))
-            .order_by("-n", name)
-        )
-        facets[name] = {row[name]: row["n"] for row in counts}
+    total, facets = counts.total, counts.facets
     return SearchResults(
         query=query, hits=hits, total=total, facets=facets, page=page, pages=pages, partial=partial
     )

@@ -17,12 +17,13 @@ from .registry import search_types
 
 def _labels() -> dict[str, dict[str, str]]:
     from portal.alerts.models import Severity, Tlp
-    from portal.specimens.models.vocabularies import DocumentType, FraudType
+    from portal.specimens.models.vocabularies import DocumentType, FraudType, LightSource
 
     return {
         "type": {t.slug: t.label for t in search_types()},
         "document_type": dict(DocumentType.choices),
         "fraud_type": dict(FraudType.choices),
+        "light_source": dict(LightSource.choices),
         "tlp": dict(Tlp.choices),
         "severity": dict(Severity.choices),
     }
@@ -32,6 +33,7 @@ FACET_TITLES = {
     "issuing_country": "Issuing country",
     "document_type": "Document type",
     "fraud_type": "Fraud type",
+    "light_source": "Light source",
 }
 
 
@@ -113,7 +115,7 @@ def search_page(request):
             "tabs": tabs,
             "facets": facets,
             "active_filters": any(filters[name] for name in FACET_TITLES),
-            "clear_url": link(issuing_country="", document_type="", fraud_type="", page=""),
+            "clear_url": link(**dict.fromkeys(FACET_TITLES, ""), page=""),
             "previous_url": link(page=results.page - 1) if results.page > 1 else "",
             "next_url": link(page=results.page + 1) if results.page < results.pages else "",
         },

@@ -46,6 +46,7 @@ def search_everything(
     issuing_country: str = "",
     document_type: str = "",
     fraud_type: str = "",
+    light_source: str = "",
     page: int = 1,
 ):
     """Specimens, alerts and glossary terms the caller may see that match ``q``; the
@@ -56,6 +57,7 @@ def search_everything(
         "issuing_country": issuing_country.upper(),
         "document_type": document_type,
         "fraud_type": fraud_type,
+        "light_source": light_source,
     }
     results = search(request.auth, q, filters, page)
     return {

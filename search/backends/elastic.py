@@ -31,9 +31,10 @@ from elasticsearch_dsl import (
 from portal.access import rule
 
 from ..registry import SearchType, search_types
-from .database import START, STOP
+from .database import FACETS, LIST_FACET, START, STOP
 
-FACETS = ("type", "issuing_country", "document_type", "fraud_type")
+#: The indexed field behind each facet (the light-source facet reads the list field).
+FACET_FIELDS = {**{name: name for name in FACETS}, LIST_FACET: "light_sources"}
 PER_PAGE = 20
 
 #: English stems with accents folded, like the PostgreSQL configuration.
@@ -169,12 +170,15 @@ def build_search(
     active = {name: value for name, value in filters.items() if name in FACETS and value}
     if active:
         search = search.post_filter(
-            Q("bool", filter=[Q("term", **{name: value}) for name, value in active.items()])
+            Q(
+                "bool",
+                filter=[Q("term", **{FACET_FIELDS[name]: value}) for name, value in active.items()],
+            )
         )
     for name in FACETS:
-        others = [Q("term", **{n: v}) for n, v in active.items() if n != name]
+        others = [Q("term", **{FACET_FIELDS[n]: v}) for n, v in active.items() if n != name]
         facet = A("filter", Q("bool", filter=others))
-        facet.bucket("values", A("terms", field=name, size=50))
+        facet.bucket("values", A("terms", field=FACET_FIELDS[name], size=50))
         search.aggs.bucket(name, facet)
     search = search.highlight_options(
         pre_tags=[START], post_tags=[STOP], encoder="default", number_of_fragments=2,

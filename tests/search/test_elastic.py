@@ -65,6 +65,17 @@ def test_the_query_filters_by_the_users_keys_inside_it(users):
     assert (body["from"], body["size"]) == (20, 20)
 
 
+def test_the_light_source_facet_reads_the_list_field(users):
+    body = elastic.build_search(
+        keys=rule.user_keys(users["officer.vnm"]), terms=["hologram"],
+        filters={"light_source": "uv", "type": "specimen"}, every=True, page=1,
+    ).to_dict()  # fmt: skip
+    assert {"term": {"light_sources": "uv"}} in body["post_filter"]["bool"]["filter"]
+    light = body["aggs"]["light_source"]
+    assert light["aggs"]["values"] == {"terms": {"field": "light_sources", "size": 50}}
+    assert light["filter"] == {"bool": {"filter": [{"term": {"type": "specimen"}}]}}
+
+
 def test_any_word_fallback_and_superusers_unfiltered(users):
     body = elastic.build_search(
         keys=rule.user_keys(users["admin"]), terms=["a", "b"], filters={}, every=False, page=1
