@@ -142,6 +142,15 @@ def test_light_source_facet_and_filter_count_visible_items_only(users):
     assert search(users["officer.tha"], "lotus kinegram").facets["light_source"]["uv"] == 3
 
 
+def test_words_and_filter_values_are_only_ever_parameters(users):
+    specimen("Quoted passport", issuer="THA")
+    user = users["officer.vnm"]
+    hostile = "THA' OR '1'='1"
+    for filters in ({"issuing_country": hostile}, {"light_source": hostile}, {"type": hostile}):
+        assert search(user, "quoted", filters).total == 0
+    assert search(user, "quoted' OR 1=1 -- \"* NEAR(").total == 1
+
+
 def test_glossary_is_open_to_members_only(users):
     term = GlossaryTerm.objects.create(
         slug="zebra-guilloche", term="Zebra guilloche", category="printing",
