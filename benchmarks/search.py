@@ -52,7 +52,7 @@ def populate(count: int) -> dict:
     from portal.alerts.models import AlertBulletin
     from portal.demo.network import demo_network_load
     from portal.specimens.models import Specimen
-    from search.indexing import _fulltext_write, entry_fields
+    from search.indexing import _fulltext_write, entry_fields, entry_keys
     from search.models import SearchEntry
     from search.registry import search_type_for
 
@@ -63,6 +63,7 @@ def populate(count: int) -> dict:
     levels = ["country", "countries", "networks", "members"]
     types = ["passport", "id_card", "visa", "residence_permit"]
     frauds = ["counterfeit", "forgery", "pseudo_document", "stolen_blank"]
+    lights = ["visible", "uv", "ir", "transmitted", "oblique", "coaxial"]
 
     def text() -> str:
         return (
@@ -134,7 +135,10 @@ def populate(count: int) -> dict:
         for pk, item in tqdm(loaded.items(), desc=label, unit="item"):
             rule.sync_item_keys(item)
             fields = entry_fields(search_type, search_type.document(item))
-            entries.append(SearchEntry(content_type=ct, object_id=pk, **fields))
+            if model is Specimen:  # as if photographed under one to three light sources
+                fields["light_sources"] = sorted(rng.sample(lights, rng.randint(1, 3)))
+            keys = rule.keys_copy(entry_keys(search_type, item))
+            entries.append(SearchEntry(content_type=ct, object_id=pk, view_keys=keys, **fields))
     SearchEntry.objects.bulk_create(entries, batch_size=5000)
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchVector

@@ -1,8 +1,8 @@
 """``search(user, query, filters, page)``: hits, facets and total of what ``user`` may see.
 
-The access rule filters inside the query (``rule.visible_rows``) before matching,
-counting, faceting and paging, so totals, facets and snippets only ever come from
-visible items — never by dropping hits afterwards.
+The access rule filters inside the query (``rule.visible_rows`` on each entry's copy of
+its item's view keys) before matching, counting, faceting and paging, so totals, facets
+and snippets only ever come from visible items — never by dropping hits afterwards.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
@@ -67,12 +66,7 @@ def highlight(text: str | None) -> SafeString:
 
 
 def visible_entries(user) -> QuerySet:
-    open_types = [
-        ContentType.objects.get_for_model(t.model).pk for t in search_types() if t.open_to_members
-    ]
-    return rule.visible_rows(
-        user=user, queryset=SearchEntry.objects.all(), open_content_types=open_types
-    )
+    return rule.visible_rows(user=user, queryset=SearchEntry.objects.all(), keys_field="view_keys")
 
 
 def _hit(*, type, object_id, title, title_marked, url, snippet, thumbnail_url, marks) -> Hit:

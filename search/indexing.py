@@ -2,8 +2,9 @@
 
 Saving or deleting an item of a registered type (or one of its dependents, e.g. a
 specimen's image) schedules its entry's update with ``transaction.on_commit``: readers
-never find text that was rolled back. Who may see an entry is not indexed at all (queries
-join the rule's keys), so a distribution change needs no update to hide an item.
+never find text that was rolled back. Who may see an entry is a copy of the item's view
+keys, rewritten in the very transaction that changes them (``rule.item_keys_changed``):
+a narrowed distribution hides the entry in the same commit, with nothing to wait for.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
+
+from portal.access import rule
 
 from .models import SearchEntry
 from .registry import SearchDocument, SearchType, search_type_for, search_types
@@ -36,10 +39,19 @@ def entry_update(item) -> SearchEntry | None:
         entry_delete(content_type_id=ct.pk, object_id=item.pk)
         return None
     document = search_type.document(item)
-    entry, _ = SearchEntry.objects.update_or_create(
-        content_type=ct, object_id=item.pk, defaults=entry_fields(search_type, document)
-    )
-    _fulltext_write(entry)
+    with transaction.atomic():
+        # Keys read under the item's lock are no older than the last committed sync, and
+        # a sync still to come waits for this write, then rewrites the copy itself.
+        rule.item_lock(ct.pk, item.pk)
+        entry, _ = SearchEntry.objects.update_or_create(
+            content_type=ct,
+            object_id=item.pk,
+            defaults={
+                **entry_fields(search_type, document),
+                "view_keys": rule.keys_copy(entry_keys(search_type, item)),
+            },
+        )
+        _fulltext_write(entry)
     if settings.SEARCH_BACKEND == "elasticsearch":
         from .backends import elastic
 
@@ -61,6 +73,21 @@ def entry_fields(search_type: SearchType, document: SearchDocument) -> dict:
         "thumbnail_url": document.thumbnail_url,
         "marks": document.marks,
     }
+
+
+def entry_keys(search_type: SearchType, item) -> set[str]:
+    """Who may find the item: its stored view keys; every member for reference types."""
+    if search_type.open_to_members:
+        return {rule.MEMBERS}
+    return rule.item_keys(item)
+
+
+def _keys_changed(sender, content_type_id, object_id, view_keys, **kwargs):
+    """Rewrite the copy of an item's keys in the transaction that changed them."""
+    if search_type_for(sender) is not None:
+        SearchEntry.objects.filter(content_type_id=content_type_id, object_id=object_id).update(
+            view_keys=rule.keys_copy(view_keys)
+        )
 
 
 def entry_delete(*, content_type_id: int, object_id: int) -> None:
@@ -137,8 +164,8 @@ def _dependent_changed(search_type: SearchType, getter):
 
 def _grant_changed(sender, instance, raw=False, **kwargs):
     """A guardian grant changes an item's keys without saving the item: Elasticsearch
-    documents carry the keys, so the entry is written again (the database backend reads
-    the keys table and needs nothing)."""
+    documents carry the keys, so the entry is written again (the database entries' copy
+    was rewritten with the keys, by ``_keys_changed``)."""
     if raw or settings.SEARCH_BACKEND != "elasticsearch":
         return
     item = getattr(instance, "content_object", None)
@@ -149,6 +176,8 @@ def _grant_changed(sender, instance, raw=False, **kwargs):
 def connect() -> None:
     """Wire the signals of every registered type (called once the apps have registered)."""
     from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+    rule.item_keys_changed.connect(_keys_changed, dispatch_uid="search-keys")
 
     for model in apps.get_models():
         if issubclass(model, UserObjectPermissionBase | GroupObjectPermissionBase):

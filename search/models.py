@@ -6,9 +6,11 @@ from django.db import models
 
 
 class SearchEntry(models.Model):
-    """The searchable text and facets of one item. Who may see it is *not* stored here:
-    queries join the access rule's keys table, so a narrowed distribution hides the entry
-    at once, with nothing to reindex."""
+    """The searchable text and facets of one item, with a copy of its view keys.
+
+    The copy is rewritten inside the transaction that changes the item's keys
+    (``rule.item_keys_changed``), so a narrowed distribution hides the entry at once; the
+    rule filters on it (``rule.visible_rows``) as Elasticsearch filters its documents' keys."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.PositiveBigIntegerField()
@@ -22,6 +24,8 @@ class SearchEntry(models.Model):
     light_sources = models.JSONField(default=list, blank=True)
     thumbnail_url = models.CharField(max_length=300, blank=True)
     marks = models.JSONField(default=dict, blank=True)
+    #: ``rule.keys_copy`` of the item's view keys: ``{"country:THA": true, ...}``.
+    view_keys = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     # PostgreSQL only (title weighted A, body B, unaccented English stems); the SQLite
     # backend keeps an FTS5 table beside this one instead.

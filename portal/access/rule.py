@@ -18,7 +18,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.dispatch import Signal
 from django.http import Http404
 
 from .models import DistributionLevel, NetworkMembership, Role, Shareable, VisibilityKey
@@ -214,22 +215,50 @@ def compute_item_keys(item: Shareable) -> dict[str, set[str]]:
     return {VIEW: view, CHANGE: change}
 
 
+#: Sent inside the transaction that rewrites an item's stored keys, with
+#: ``content_type_id``, ``object_id`` and ``view_keys`` (empty when the item is deleted).
+#: Copies of the keys kept beside other rows (search entries) are rewritten on it, so they
+#: change in the same commit as the keys table: a narrowed item is hidden at once.
+item_keys_changed = Signal()
+
+
+def item_lock(content_type_id: int, object_id: int) -> None:
+    """Serialize, until the end of the current transaction, the writers of one item's keys
+    and of the copies of them (PostgreSQL advisory lock; SQLite has one writer anyway).
+    A copy written after taking it reads keys no older than the last committed sync."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [content_type_id, object_id])
+
+
 def sync_item_keys(item: Shareable) -> None:
     """Rewrite the stored keys of ``item``; called on every change that could alter them."""
     ct = ContentType.objects.get_for_model(item)
     wanted = compute_item_keys(item)
     with transaction.atomic():
+        item_lock(ct.pk, item.pk)
         VisibilityKey.objects.filter(content_type=ct, object_id=item.pk).delete()
         VisibilityKey.objects.bulk_create(
             VisibilityKey(content_type=ct, object_id=item.pk, action=action, key=key)
             for action, keys in wanted.items()
             for key in sorted(keys)
         )
+        item_keys_changed.send(
+            sender=type(item),
+            content_type_id=ct.pk,
+            object_id=item.pk,
+            view_keys=frozenset(wanted[VIEW]),
+        )
 
 
 def delete_item_keys(item: Shareable) -> None:
     ct = ContentType.objects.get_for_model(item)
-    VisibilityKey.objects.filter(content_type=ct, object_id=item.pk).delete()
+    with transaction.atomic():
+        item_lock(ct.pk, item.pk)
+        VisibilityKey.objects.filter(content_type=ct, object_id=item.pk).delete()
+        item_keys_changed.send(
+            sender=type(item), content_type_id=ct.pk, object_id=item.pk, view_keys=frozenset()
+        )
 
 
 def item_keys(item: Shareable, action: str = VIEW) -> set[str]:
@@ -261,31 +290,21 @@ def visible_to(*, user: Any, queryset: models.QuerySet, action: str = VIEW) -> m
     return queryset.filter(pk__in=matching)
 
 
-def visible_rows(
-    *,
-    user: Any,
-    queryset: models.QuerySet,
-    open_content_types: Iterable[int] = (),
-    action: str = VIEW,
-) -> models.QuerySet:
-    """Filter rows that point at items generically (``content_type``, ``object_id``: the
-    search entries) to those whose item ``user`` may view — inside the query, so counts,
-    facets and pages are of visible items only. Rows of ``open_content_types`` (reference
-    material such as the glossary) are visible to every signed-in member."""
+def keys_copy(keys: Iterable[str]) -> dict[str, bool]:
+    """An item's view keys as stored beside other rows (``visible_rows``): a JSON object,
+    so "holds any of these keys" is one portable lookup (``has_any_keys``)."""
+    return dict.fromkeys(sorted(keys), True)
+
+
+def visible_rows(*, user: Any, queryset: models.QuerySet, keys_field: str) -> models.QuerySet:
+    """Filter rows that carry a copy of their item's view keys (``keys_copy`` in
+    ``keys_field``, kept in step through ``item_keys_changed``: the search entries) to
+    those ``user`` may view — inside the query, so counts, facets and pages are of visible
+    rows only, at the cost of a test on each row's own column."""
     keys = user_keys(user)
     if ALL in keys:
         return queryset
-    matching = VisibilityKey.objects.filter(
-        content_type=models.OuterRef("content_type"),
-        object_id=models.OuterRef("object_id"),
-        action=action,
-        key__in=sorted(keys),
-    )
-    condition = models.Exists(matching)
-    open_ids = list(open_content_types)
-    if open_ids and MEMBERS in keys:
-        condition |= models.Q(content_type__in=open_ids)
-    return queryset.filter(condition)
+    return queryset.filter(**{f"{keys_field}__has_any_keys": sorted(keys)})
 
 
 def can(user: Any, action: str, item: Shareable) -> bool:

@@ -84,12 +84,6 @@ def document_class(search_type: SearchType) -> type[Document]:
     return type(f"{search_type.slug.title()}SearchDocument", (Document,), attrs)
 
 
-def document_keys(search_type: SearchType, item) -> list[str]:
-    if search_type.open_to_members:
-        return [rule.MEMBERS]
-    return sorted(rule.item_keys(item))
-
-
 def document_body(search_type: SearchType, item, entry) -> dict[str, Any]:
     return {
         "title": entry.title,
@@ -99,7 +93,7 @@ def document_body(search_type: SearchType, item, entry) -> dict[str, Any]:
         "document_type": entry.document_type,
         "fraud_type": entry.fraud_type,
         "light_sources": entry.light_sources,
-        "keys": document_keys(search_type, item),
+        "keys": sorted(entry.view_keys),
         "object_id": str(item.pk),
         "url": entry.url,
         "thumbnail_url": entry.thumbnail_url,

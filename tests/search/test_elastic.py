@@ -13,6 +13,7 @@ from portal.access import rule
 from portal.access.distribution import Distribution, distribution_apply
 from search.backends import elastic
 from search.backends.database import START, STOP
+from search.indexing import entry_update
 from search.models import SearchEntry
 from search.registry import search_types
 
@@ -110,7 +111,9 @@ def test_documents_carry_the_items_keys_and_the_glossary_members(users):
     assert body["keys"] == sorted(rule.item_keys(item))
     assert "network:andex" in body["keys"]
     term = GlossaryTerm.objects.first()
-    assert elastic.document_keys(_type("glossary"), term) == ["members"]
+    entry_update(term)
+    glossary_entry = SearchEntry.objects.get(object_id=term.pk, type="glossary")
+    assert elastic.document_body(_type("glossary"), term, glossary_entry)["keys"] == ["members"]
 
 
 @pytest.mark.skipif(not os.environ.get("ELASTICSEARCH_URL"), reason="ELASTICSEARCH_URL not set")

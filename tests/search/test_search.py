@@ -222,6 +222,35 @@ def test_search_costs_a_fixed_number_of_queries(users, django_assert_max_num_que
     assert (results.total, len(results.hits)) == (30, 10)
 
 
+def test_the_migration_copies_the_keys_of_existing_entries(users):
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    from portal.access import rule
+
+    class Editor:  # what ``copy_keys`` uses of a schema editor
+        def __init__(self):
+            self.connection = connection
+
+        def execute(self, sql):
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+
+    item = specimen("Migrated passport", level={"level": "networks", "networks": ["andex"]})
+    term = GlossaryTerm.objects.create(slug="migrated", term="Migrated", category="printing")
+    entry_update(term)
+    SearchEntry.objects.update(view_keys={})
+    importlib.import_module("search.migrations.0003_entry_view_keys").copy_keys(apps, Editor())
+    assert SearchEntry.objects.get(type="specimen", object_id=item.pk).view_keys == (
+        rule.keys_copy(rule.item_keys(item))
+    )
+    assert SearchEntry.objects.get(type="glossary", object_id=term.pk).view_keys == {
+        "members": True
+    }
+
+
 def test_rebuild_command_reports_what_it_indexed(users, capsys):
     specimen("Rebuilt specimen")
     SearchEntry.objects.all().delete()
