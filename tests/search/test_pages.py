@@ -70,3 +70,23 @@ def test_suggestions_follow_what_is_typed_and_the_rule(users, signed_in):
     assert signed_in("officer.tha").get("/search/suggest/", {"q": "s"}).json() == {
         "suggestions": []
     }
+
+
+def test_light_source_facet_on_the_page_and_the_api(users, signed_in):
+    from portal.specimens.models import GlossaryTerm
+
+    for slug, lights in (("uv-planchette", ["uv"]), ("ir-planchette", ["ir", "visible"])):
+        term = GlossaryTerm.objects.create(
+            slug=slug, term=f"{slug.split('-')[0].upper()} planchette", category="substrate",
+            definition="Coloured discs in the paper.", light_sources=lights,
+        )  # fmt: skip
+        entry_update(term)
+    client = signed_in("officer.fin")
+    page = client.get("/search/", {"q": "planchette"}).content.decode()
+    assert "<h3>Light source</h3>" in page
+    assert 'Ultraviolet (UV)</a> <span class="count">1</span>' in page
+    filtered = client.get("/search/", {"q": "planchette", "light_source": "uv"}).content.decode()
+    assert "1 result for" in filtered and 'aria-current="true"' in filtered
+    data = client.get("/api/v1/search", {"q": "planchette", "light_source": "ir"}).json()
+    assert [row["title"] for row in data["results"]] == ["IR planchette"]
+    assert data["facets"]["light_source"] == {"ir": 1, "uv": 1, "visible": 1}
