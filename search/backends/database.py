@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, QuerySet
+from django.db.models.expressions import RawSQL
 
 from ..indexing import POSTGRES_CONFIG
 from ..models import SearchEntry
@@ -227,8 +228,6 @@ class DatabaseBackend:
             return queryset.filter(search_vector=query)
         quoted = _fts_quoted(terms)
         expression = "title : (" + " ".join([*quoted[:-1], quoted[-1] + " *"]) + ")"
-        from django.db.models.expressions import RawSQL
-
         return queryset.filter(
             pk__in=RawSQL(
                 "SELECT rowid FROM search_entry_fts WHERE search_entry_fts MATCH %s", [expression]

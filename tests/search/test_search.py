@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -261,9 +262,27 @@ def test_rebuild_command_reports_what_it_indexed(users, capsys):
 
 
 @pytest.mark.skipif(bool(os.environ.get("SEARCH_CONTRACT_VENDOR_FILE")), reason="inside the run")
-def test_contract_on_sqlite(tmp_path):
-    """The same contract on SQLite FTS5 (the embedded demo's backend): this file again,
-    in a pytest run whose settings fall back to SQLite."""
+@pytest.mark.parametrize(
+    "targets",
+    [
+        pytest.param([__file__], id="contract"),
+        # The access matrix's search channels (entry point, page, API, suggestions) for
+        # every content type, level and user; one contract test makes the vendor known.
+        pytest.param(
+            [
+                f"{__file__}::test_paging",
+                "tests/access/test_matrix.py",
+                "-k",
+                "search or test_paging",
+            ],
+            id="access-matrix",
+        ),
+    ],
+)
+def test_contract_on_sqlite(tmp_path, targets):
+    """The same contract on SQLite FTS5 (the embedded demo's backend): this file, and the
+    access matrix's search channels, again in a pytest run whose settings fall back to
+    SQLite."""
     vendor_file = tmp_path / "vendor"
     env = {k: v for k, v in os.environ.items() if k != "CI"}
     env.update(
@@ -271,7 +290,7 @@ def test_contract_on_sqlite(tmp_path):
         SEARCH_CONTRACT_VENDOR_FILE=str(vendor_file),
     )
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", __file__, "-q", "-p", "no:cacheprovider"],
+        [sys.executable, "-m", "pytest", *targets, "-q", "-p", "no:cacheprovider"],
         cwd=Path(__file__).resolve().parents[2],
         env=env,
         capture_output=True,
@@ -280,4 +299,7 @@ def test_contract_on_sqlite(tmp_path):
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     assert vendor_file.read_text() == "sqlite"
-    assert " passed" in run.stdout and "failed" not in run.stdout
+    passed = re.search(r"(\d+) passed", run.stdout)
+    assert passed and "failed" not in run.stdout
+    # Not only the one contract test: the matrix's search cases ran too.
+    assert int(passed.group(1)) > 1
