@@ -39,3 +39,10 @@ SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # Private files are handed to nginx by X-Accel-Redirect after the access check.
 PRIVATE_MEDIA_ACCEL_PREFIX = os.environ.get("PRIVATE_MEDIA_ACCEL_PREFIX", "/_private/")
+# Sign-in throttling counts per client address: the right-most X-Forwarded-For entry,
+# written by the last trusted proxy. deploy/nginx.conf replaces the header with the address
+# it was reached from; a proxy that appends ($proxy_add_x_forwarded_for) leaves client-sent
+# entries on the left, which an attacker chooses freely (a new address per guess would
+# escape the lock) — daphne's --proxy-headers takes the LEFT-most one, so REMOTE_ADDR is
+# not used here. Set this to the number of proxies that append (2 with a load balancer).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
