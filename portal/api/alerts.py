@@ -7,15 +7,17 @@ from typing import Literal
 
 from django.core.paginator import Paginator
 from django.db import transaction
-from ninja import Router, Schema, Status
-from pydantic import Field
+from ninja import P, Query, Router, Schema, Status
+from pydantic import ConfigDict, Field
 
 from portal.alerts import selectors, services
 from portal.alerts.models import AlertBulletin, Receipt, Severity, Tlp
 from portal.specimens.models import DocumentType, FraudType
 
+from . import paging
 from .access import get_visible_or_error
-from .auth import member_auth
+from .auth import expert_auth, member_auth
+from .schemas import DateTimeText
 
 router = Router(tags=["alerts"])
 
@@ -51,6 +53,23 @@ class AlertList(Schema):
 
 
 class AlertIn(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "Counterfeit THA visa foils",
+                    "summary": "No UV fibres in the foil.",
+                    "severity": "high",
+                    "tlp": "amber",
+                    "issuing_country": "THA",
+                    "document_type": "visa",
+                    "fraud_type": "counterfeit",
+                    "distribution": {"level": "networks", "networks": ["andex"]},
+                }
+            ]
+        }
+    )
+
     title: str = Field(min_length=1, max_length=200)
     summary: str = Field(min_length=1, max_length=1000)
     body: str = ""
@@ -59,11 +78,22 @@ class AlertIn(Schema):
     issuing_country: str | None = Field(default=None, min_length=3, max_length=3)
     document_type: DocumentTypeCode | None = None
     fraud_type: FraudTypeCode | None = None
-    valid_until: dt.datetime | None = None
+    valid_until: DateTimeText | None = None
     distribution: dict
 
 
 class AlertPatch(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "severity": "critical",
+                    "distribution": {"level": "countries", "countries": ["VNM"]},
+                }
+            ]
+        }
+    )
+
     title: str | None = Field(default=None, min_length=1, max_length=200)
     summary: str | None = Field(default=None, min_length=1, max_length=1000)
     body: str | None = None
@@ -72,7 +102,7 @@ class AlertPatch(Schema):
     issuing_country: str | None = None
     document_type: DocumentTypeCode | None = None
     fraud_type: FraudTypeCode | None = None
-    valid_until: dt.datetime | None = None
+    valid_until: DateTimeText | None = None
     distribution: dict | None = None
     status: Literal["published", "withdrawn"] | None = Field(
         default=None,
@@ -129,8 +159,8 @@ def alerts_list(
     issuing_country: str = "",
     document_type: str = "",
     unacknowledged: bool = False,
-    page: int = 1,
-    page_size: int = 25,
+    page: Query[int, P(description=paging.PAGE_DESCRIPTION)] = 1,
+    page_size: Query[int, P(description=paging.PAGE_SIZE_DESCRIPTION)] = 25,
 ):
     """The alerts shared with the caller, newest first."""
     filters = {
@@ -143,13 +173,20 @@ def alerts_list(
     queryset = selectors.alerts_list(user=request.auth, filters=filters).prefetch_related(
         "shared_countries", "shared_networks"
     )
-    paginator = Paginator(queryset, max(1, min(page_size, 100)))
-    items = list(paginator.get_page(page).object_list) if paginator.count else []
+    paginator = Paginator(queryset, paging.page_size(page_size))
+    items = (
+        list(paginator.get_page(paging.page_number(page)).object_list) if paginator.count else []
+    )
     seen = _acknowledged(request.auth, [a.pk for a in items])
     return {"count": paginator.count, "results": [_out(a, a.pk in seen) for a in items]}
 
 
-@router.post("/alerts", response={201: AlertOut}, auth=member_auth, summary="Publish an alert")
+@router.post(
+    "/alerts",
+    response={201: AlertOut},
+    auth=expert_auth("publish alerts"),
+    summary="Publish an alert",
+)
 def alerts_create(request, payload: AlertIn):
     """Experts publish at once, or submit for review where their country requires it."""
     data = payload.dict(exclude={"distribution"})
@@ -163,7 +200,12 @@ def alerts_detail(request, pk: int):
     return _out(alert, bool(_acknowledged(request.auth, [alert.pk])))
 
 
-@router.patch("/alerts/{int:pk}", response=AlertOut, auth=member_auth, summary="Change an alert")
+@router.patch(
+    "/alerts/{int:pk}",
+    response=AlertOut,
+    auth=expert_auth("change alerts", item_model=AlertBulletin),
+    summary="Change an alert",
+)
 def alerts_update(request, pk: int, payload: AlertPatch):
     """Experts of the owner country change any field, the distribution included."""
     alert = _detail(request, pk)

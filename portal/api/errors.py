@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+import logging
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+
+from .parser import UnstorableText
+
+logger = logging.getLogger(__name__)
+
+
+def _unreadable_body(exc: HttpError) -> str | None:
+    """The reason ninja could not parse a body, in words a person understands."""
+    cause = exc.__cause__
+    if isinstance(cause, UnstorableText):
+        return str(cause)
+    if isinstance(cause, (ValueError, RecursionError)):
+        return "The request body is not valid JSON. Send a JSON object encoded as UTF-8."
+    return None
 
 
 def _field_errors(errors: list[dict]) -> dict[str, list[str]]:
@@ -61,4 +79,41 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):
-        return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+        message = _unreadable_body(exc) if exc.status_code == 400 else None
+        return api.create_response(request, {"detail": message or str(exc)}, status=exc.status_code)
+
+    @api.exception_handler(Throttled)
+    def throttled(request, exc):
+        # ninja adds the Retry-After header from the same wait.
+        later = f"in {exc.wait} seconds" if exc.wait else "later"
+        return api.create_response(
+            request, {"detail": f"Too many requests: try again {later}."}, status=429
+        )
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request, exc):
+        return api.create_response(
+            request,
+            {"detail": "The request is too large. Send less data in one request."},
+            status=400,
+        )
+
+    @api.exception_handler(SuspiciousOperation)
+    @api.exception_handler(MultiPartParserError)
+    def unreadable(request, exc):
+        return api.create_response(
+            request,
+            {"detail": "The request could not be read. Check its format and encoding."},
+            status=400,
+        )
+
+    @api.exception_handler(DataError)
+    def unstorable(request, exc):
+        # A value the database refuses (out of range, too long, ...): the input's fault,
+        # not the server's, but every one is a missing check worth fixing — hence the log.
+        logger.warning("API input refused by the database: %s", exc)
+        return api.create_response(
+            request,
+            {"detail": "A value is out of range or too long to be stored. Check the input."},
+            status=400,
+        )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from ninja import Router, Schema
+from ninja import P, Query, Router, Schema
 
 from search import search, suggest
 
+from . import paging
 from .auth import member_auth
 
 router = Router(tags=["search"])
@@ -47,7 +48,7 @@ def search_everything(
     document_type: str = "",
     fraud_type: str = "",
     light_source: str = "",
-    page: int = 1,
+    page: Query[int, P(description=paging.PAGE_DESCRIPTION)] = 1,
 ):
     """Specimens, alerts and glossary terms the caller may see that match ``q``; the
     snippet is HTML with the matched words in ``<mark>``. Totals and facets count only
@@ -59,7 +60,7 @@ def search_everything(
         "fraud_type": fraud_type,
         "light_source": light_source,
     }
-    results = search(request.auth, q, filters, page)
+    results = search(request.auth, q, filters, paging.page_number(page))
     return {
         "query": results.query,
         "total": results.total,

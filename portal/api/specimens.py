@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, P, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from pydantic import Field
+from pydantic import ConfigDict, Field, WithJsonSchema
 
 from portal.specimens import imaging, selectors, services
 from portal.specimens.models import (
@@ -25,10 +25,38 @@ from portal.specimens.models import (
     Status as DocumentStatus,
 )
 
+from . import paging
 from .access import get_visible_or_error
-from .auth import member_auth, member_or_anonymous_auth
+from .auth import expert_auth, member_auth, member_or_anonymous_auth
+from .schemas import DateText
+from .throttling import MemberRateThrottle
 
 router = Router(tags=["specimens"])
+
+#: Each photo costs a full decode and ten hashes: a per-user budget (SIMILAR_IMAGE_RATE).
+similar_throttle = MemberRateThrottle(
+    "similar-images", setting="SIMILAR_IMAGE_RATE", default="30/minute"
+)
+
+
+def _image_form_text(name: str, *, default=..., description: str, **schema):
+    """A form field of an image, documented with the model's rules.
+
+    Not checked here: ``services.image_fields_check`` checks it, as for the admin's form,
+    so that both refuse the same input with the same messages.
+    """
+    field = SpecimenImage._meta.get_field(name)
+    documented = {"type": "string", "maxLength": field.max_length, **schema}
+    if default is not ...:
+        documented["default"] = default
+    return Annotated[str, WithJsonSchema(documented), Form(default, description=description)]
+
+
+LightSourceForm = _image_form_text(
+    "light_source", description="The light the photo was taken under.", enum=LightSource.values
+)
+CaptionForm = _image_form_text("caption", default="", description="A caption for readers.")
+ZoneForm = _image_form_text("zone", default="data page", description="Page or zone shown.")
 
 DocumentTypeCode = Literal[tuple(DocumentType.values)]  # type: ignore[valid-type]
 FraudTypeCode = Literal[tuple(FraudType.values)]  # type: ignore[valid-type]
@@ -101,6 +129,21 @@ class SpecimenList(Schema):
 
 
 class SpecimenIn(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "THA passport 2024",
+                    "issuing_country": "THA",
+                    "document_type": "passport",
+                    "kind": "genuine",
+                    "series": "2024",
+                    "distribution": {"level": "networks", "networks": ["andex"]},
+                }
+            ]
+        }
+    )
+
     title: str = Field(min_length=1, max_length=200)
     issuing_country: str = Field(min_length=3, max_length=3, description="ISO 3166-1 alpha-3")
     document_type: DocumentTypeCode
@@ -111,7 +154,7 @@ class SpecimenIn(Schema):
     genuine_reference: int | None = None
     icao_category: IcaoCategoryCode = IcaoCategory.TD3.value
     series: str = Field(default="", max_length=80)
-    first_issued: dt.date | None = None
+    first_issued: DateText | None = None
     validity: str = Field(default="", max_length=120)
     status: StatusCode = DocumentStatus.IN_CIRCULATION.value
     distribution: dict = Field(
@@ -198,8 +241,8 @@ def specimens_list(
     fraud_type: str = "",
     feature: str = "",
     light_source: str = "",
-    page: int = 1,
-    page_size: int = 24,
+    page: Query[int, P(description=paging.PAGE_DESCRIPTION)] = 1,
+    page_size: Query[int, P(description=paging.PAGE_SIZE_DESCRIPTION)] = 24,
 ):
     """The specimens shared with the caller, newest first, filtered and paginated."""
     filters = selectors.LibraryFilters(
@@ -212,9 +255,9 @@ def specimens_list(
         light_source=light_source,
     )
     queryset = selectors.specimens_library(user=request.auth, filters=filters)
-    paginator = Paginator(queryset, max(1, min(page_size, 100)))
+    paginator = Paginator(queryset, paging.page_size(page_size))
     items = selectors.library_cards(
-        list(paginator.get_page(page).object_list) if paginator.count else []
+        list(paginator.get_page(paging.page_number(page)).object_list) if paginator.count else []
     )
     return {
         "count": paginator.count,
@@ -234,7 +277,12 @@ def specimens_list(
     }
 
 
-@router.post("/specimens", response={201: SpecimenOut}, auth=member_auth, summary="Add a specimen")
+@router.post(
+    "/specimens",
+    response={201: SpecimenOut},
+    auth=expert_auth("add specimens"),
+    summary="Add a specimen",
+)
 def specimens_create(request, payload: SpecimenIn):
     """Experts add a specimen owned by their country, with its distribution."""
     user = request.auth
@@ -286,16 +334,16 @@ def specimens_detail(request, pk: int):
 @router.post(
     "/specimens/{int:pk}/images",
     response={201: ImageOut},
-    auth=member_auth,
+    auth=expert_auth("add images to specimens", item_model=Specimen),
     summary="Add an image",
 )
 def specimens_image_add(
     request,
     pk: int,
     file: File[UploadedFile],
-    light_source: Form[str],
-    caption: Form[str] = "",
-    zone: Form[str] = "data page",
+    light_source: LightSourceForm,
+    caption: CaptionForm = "",
+    zone: ZoneForm = "data page",
     regions: Form[str] = "",
 ):
     """Upload a JPEG, PNG, WebP or TIFF photo of the specimen under one light source.
@@ -306,7 +354,7 @@ def specimens_image_add(
     specimen = get_visible_or_error(request, Specimen.objects.all(), pk=pk)
     try:
         parsed_regions = json.loads(regions) if regions.strip() else []
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # not JSON, or nested past any real list
         raise ValidationError({"regions": ["Give the regions as JSON, e.g. []."]}) from None
     try:
         imaging.regions_check(parsed_regions)
@@ -328,15 +376,18 @@ def specimens_image_add(
     "/specimens/similar",
     response=SimilarList,
     auth=member_auth,
+    throttle=similar_throttle,
     summary="Find similar images",
 )
 def specimens_similar(request, file: File[UploadedFile], limit: Form[int] = 5):
     """Upload a photo: the closest specimen images shared with you (perceptual hash).
 
-    The photo is only compared, never stored.
+    The photo is only compared, never stored. Its pixels are limited (a lower limit than
+    for library images; a 400 says it), and each member may run a limited number of
+    searches a minute (beyond, 429 with ``Retry-After``).
     """
     try:
-        image = imaging.image_check(file)
+        image = imaging.image_check(file, pixel_limit=imaging.similar_max_pixels())
     except ValidationError as exc:
         raise ValidationError({"file": exc.messages}) from None
     found = selectors.images_similar(

@@ -37,8 +37,18 @@ def max_pixels() -> int:
     return getattr(settings, "SPECIMEN_IMAGE_MAX_PIXELS", 60_000_000)
 
 
+def similar_max_pixels() -> int:
+    """The pixel limit of a photo sent to the similar-images search (compared, never kept)."""
+    return getattr(settings, "SIMILAR_IMAGE_MAX_PIXELS", 16_000_000)
+
+
 def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
+
+
+def _megapixels(pixels: int) -> str:
+    value = pixels / 1e6
+    return f"{value:.0f}" if value >= 10 else f"{value:.2g}"
 
 
 @dataclass(frozen=True)
@@ -62,11 +72,15 @@ def _size_of(file: IO[bytes]) -> int:
     return size
 
 
-def image_check(file: IO[bytes]) -> Image.Image:
+def image_check(file: IO[bytes], *, pixel_limit: int | None = None) -> Image.Image:
     """Open ``file`` as an accepted image and decode it fully, or raise ``ValidationError``.
 
     The messages say what is wrong and what to do, in words a person understands.
+
+    :param pixel_limit: width × height allowed, checked from the header before decoding;
+        ``max_pixels()`` (the library's limit) unless given.
     """
+    limit = max_pixels() if pixel_limit is None else pixel_limit
     size = _size_of(file)
     if size == 0:
         raise ValidationError("The file is empty. Choose the photograph again.", code="empty")
@@ -86,7 +100,7 @@ def image_check(file: IO[bytes]) -> Image.Image:
             width, height = image.size
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise ValidationError(
-                f"The image has far too many pixels (the limit is {max_pixels() / 1e6:.0f} "
+                f"The image has far too many pixels (the limit is {_megapixels(limit)} "
                 "megapixels). Reduce its resolution.",
                 code="too_many_pixels",
             ) from None
@@ -101,10 +115,11 @@ def image_check(file: IO[bytes]) -> Image.Image:
                 f"{image_format} images are not accepted. Send a JPEG, PNG, WebP or TIFF image.",
                 code="format",
             )
-        if width * height > max_pixels():
+        if width * height > limit:
             raise ValidationError(
-                f"The image is {width} × {height} pixels ({width * height / 1e6:.0f} megapixels); "
-                f"the limit is {max_pixels() / 1e6:.0f} megapixels. Reduce its resolution.",
+                f"The image is {width} × {height} pixels ({_megapixels(width * height)} "
+                f"megapixels); the limit is {_megapixels(limit)} megapixels. "
+                "Reduce its resolution.",
                 code="too_many_pixels",
             )
         try:
@@ -118,7 +133,42 @@ def image_check(file: IO[bytes]) -> Image.Image:
     return image
 
 
-def _pixels_only(image: Image.Image) -> tuple[Image.Image, str]:
+#: TIFF compressions (Pillow's names) that lose detail; every other one is lossless.
+LOSSY_TIFF_COMPRESSIONS = {"jpeg", "tiff_jpeg", "webp"}
+
+
+def _webp_lossless(file: IO[bytes]) -> bool:
+    """Whether a WebP file holds a lossless (``VP8L``) image rather than a lossy (``VP8``) one."""
+    file.seek(12)  # after "RIFF", the size and "WEBP"
+    for _ in range(16):  # VP8X, ICCP, ANIM come first; the image chunk follows
+        header = file.read(8)
+        if len(header) < 8:
+            return False
+        kind, size = header[:4], int.from_bytes(header[4:], "little")
+        if kind == b"VP8L":
+            return True
+        if kind in {b"VP8 ", b"ALPH", b"ANMF"}:
+            return False
+        file.seek(size + (size & 1), io.SEEK_CUR)
+    return False
+
+
+def encoded_losslessly(image: Image.Image, file: IO[bytes]) -> bool:
+    """Whether an upload (as opened by ``image_check``) was encoded without loss.
+
+    PNG always, TIFF unless JPEG- or WebP-compressed, WebP in its lossless form. A lossless
+    upload is stored as PNG so that not one pixel changes; a lossy one may be stored as JPEG.
+    """
+    if image.format == "PNG":
+        return True
+    if image.format == "TIFF":
+        return image.info.get("compression", "raw") not in LOSSY_TIFF_COMPRESSIONS
+    if image.format == "WEBP":
+        return _webp_lossless(file)
+    return False
+
+
+def _pixels_only(image: Image.Image, *, lossless: bool) -> tuple[Image.Image, str]:
     """A new image holding only the pixels of ``image`` (upright), and the format to store."""
     image = ImageOps.exif_transpose(image)  # keep the orientation the camera meant
     has_alpha = image.mode in {"RGBA", "LA", "PA"} or (
@@ -130,9 +180,9 @@ def _pixels_only(image: Image.Image) -> tuple[Image.Image, str]:
     converted = image.convert(target_mode)
     clean = Image.new(target_mode, converted.size)  # fresh: no info, no EXIF, no ICC
     clean.paste(converted)
-    # Lossless uploads (PNG, most TIFF) stay lossless; photographs are stored as JPEG.
-    lossless = has_alpha or image.format == "PNG"
-    return clean, ("PNG" if lossless else "JPEG")
+    # Lossless uploads stay lossless; photographs are stored as JPEG. (``image.format``
+    # cannot tell: ``exif_transpose`` returns a copy, which has none.)
+    return clean, ("PNG" if lossless or has_alpha else "JPEG")
 
 
 #: Each perceptual hash is a 16 × 16 difference hash: 256 bits, four 64-bit words.
@@ -177,7 +227,7 @@ def hashes_split(packed: bytes) -> list[bytes]:
 def prepare(file: IO[bytes]) -> PreparedImage:
     """Check, clean and hash an upload; raise ``ValidationError`` with a person's message."""
     image = image_check(file)
-    clean, store_format = _pixels_only(image)
+    clean, store_format = _pixels_only(image, lossless=encoded_losslessly(image, file))
     out = io.BytesIO()
     if store_format == "JPEG":
         clean.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
@@ -250,7 +300,7 @@ def regions_check(value) -> None:
             raise ValidationError(f"Region {number} must be an object with x, y, w, h, label.")
         try:
             x, y, w, h = (float(region[key]) for key in ("x", "y", "w", "h"))
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):
             raise ValidationError(
                 f"Region {number} needs numbers x, y, w and h (fractions of the image)."
             ) from None
