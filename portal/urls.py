@@ -1,8 +1,8 @@
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.documents import urls as wagtaildocs_urls
 
+from portal.access import admin_urls as guarded_admin_urls
 from portal.api.api import api
 from portal.core import views as core_views
 
@@ -14,8 +14,11 @@ urlpatterns = [
     path("specimens/", include("portal.specimens.urls")),
     path("alerts/", include("portal.alerts.urls")),
     path("search/", include("search.urls")),
+    # Before Wagtail's own: generic admin views that load objects of any model by id,
+    # guarded (bulk actions, the snippet index, editing sessions), and the parts of the
+    # admin that are switched off (image and document libraries, the failwhale page).
+    path("admin/", include(guarded_admin_urls)),
     path("admin/", include(wagtailadmin_urls)),
-    path("documents/", include(wagtaildocs_urls)),
 ]
 
 # Sections whose own apps arrive with later issues; each app's urls replace its entry.

@@ -22,6 +22,9 @@ from .models import SearchEntry
 from .registry import search_types
 
 PER_PAGE = 20
+#: The deepest page anyone can ask for (10,000 results: Elasticsearch's default window);
+#: a larger page number — a typo, a hostile link — shows the last page instead of failing.
+MAX_PAGE = 10_000 // PER_PAGE
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,7 @@ def elasticsearch_enabled() -> bool:
 
 def run(user, query: str, filters: dict[str, str] | None = None, page: int = 1) -> SearchResults:
     filters = {k: v for k, v in (filters or {}).items() if k in FACETS and v}
+    page = min(max(1, page), MAX_PAGE)
     if elasticsearch_enabled():
         from .backends import elastic
 

@@ -47,15 +47,23 @@ def demo_network(db):
     demo_network_load()
 
 
-@pytest.fixture
-def users(demo_network):
-    """Demo users by username, plus ``analyst.nld`` (an officer used for grants)."""
+def demo_users_make() -> dict:
+    """Load the demo network and return its users by username, plus ``analyst.nld`` (an
+    officer of NLD used for django-guardian grants)."""
     from portal.access.models import Role, User
     from portal.access.services import user_roles_set
+    from portal.demo.network import demo_network_load
 
+    demo_network_load()
     analyst = User.objects.create_user("analyst.nld", password="pw", country_id="NLD")
     user_roles_set(user=analyst, roles=[Role.OFFICER])
     return {user.username: user for user in User.objects.all()}
+
+
+@pytest.fixture
+def users(db):
+    """Demo users by username, plus ``analyst.nld`` (an officer used for grants)."""
+    return demo_users_make()
 
 
 @pytest.fixture

@@ -15,14 +15,17 @@ class AccessConfig(AppConfig):
     def ready(self) -> None:
         from wagtail.permissions import register_permission_policy
 
-        from . import signal_handlers
-        from .permissions import ShareablePermissionPolicy
+        from . import admin_guard, signal_handlers
+        from .models import AccessRecord
+        from .permissions import ShareablePermissionPolicy, SuperusersReadOnlyPolicy
         from .services import role_groups_ensure
 
         signal_handlers.connect()
         # Registered here, before any admin view builds a fallback policy (Wagtail 8).
         for model in signal_handlers.shareable_models():
             register_permission_policy(model, ShareablePermissionPolicy(model))
+        register_permission_policy(AccessRecord, SuperusersReadOnlyPolicy(AccessRecord))
+        admin_guard.install()
         post_migrate.connect(
             lambda **kwargs: role_groups_ensure(), sender=self, dispatch_uid="role-groups"
         )

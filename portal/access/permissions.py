@@ -62,3 +62,29 @@ class ShareablePermissionPolicy(BasePermissionPolicy):
             for u in self.users_with_any_permission(actions)
             if rule.keys_allow(rule.user_keys(u), keys)
         ]
+
+
+class SuperusersReadOnlyPolicy(BasePermissionPolicy):
+    """Records that only superusers read and nobody edits, in the admin or elsewhere: the
+    access log. Every admin path (listing, inspect, bulk actions, choosers) asks this."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and user.is_active and user.is_superuser
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def users_with_any_permission(self, actions):
+        users = get_user_model().objects.filter(is_active=True, is_superuser=True)
+        return users if "view" in actions else users.none()
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if self.user_has_any_permission(user, actions):
+            return self.model._default_manager.all()
+        return self.model._default_manager.none()
+
+    def users_with_any_permission_for_instance(self, actions, instance):
+        return self.users_with_any_permission(actions)

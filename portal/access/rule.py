@@ -337,8 +337,16 @@ def get_visible_or_404(*, user: Any, queryset: models.QuerySet, action: str = VI
     """The item matching ``lookup`` if ``user`` may see it; ``Http404`` otherwise.
 
     Not visible and not existing look the same, so a restricted item is never confirmed.
+    Inside a request, the answer is written to the access log (``audit``): the read of a
+    restricted item, or the refusal.
     """
+    from . import audit
+
     try:
-        return visible_to(user=user, queryset=queryset, action=action).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        item = visible_to(user=user, queryset=queryset, action=action).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        object_id = lookup.get("pk", lookup.get("id", next(iter(lookup.values()), "")))
+        audit.item_denied(user=user, model=queryset.model, object_id=object_id)
         raise Http404("No such item, or you may not see it.") from exc
+    audit.item_read(user=user, item=item)
+    return item

@@ -45,3 +45,11 @@ class ShareableListView(VisibleItemsMixin, ListView):
 
 class ShareableDetailView(VisibleItemsMixin, DetailView):
     """One shared item, or 404 (anonymous: the login page) if the user may not see it."""
+
+    def get_object(self, queryset=None):
+        # Through the rule's single-item lookup, which also writes the access log.
+        return rule.get_visible_or_404(
+            user=self.request.user,
+            queryset=DetailView.get_queryset(self) if queryset is None else queryset,
+            pk=self.kwargs.get(self.pk_url_kwarg),
+        )

@@ -3,7 +3,9 @@
 Every view of the viewset finds its object among the items the user may view, so an
 item of another country that is not shared with the user is a 404 in the admin too;
 the listing shows what the user may edit, and the chooser modal (foreign keys to the
-model, e.g. a forgery's genuine reference) offers only what the user may view.
+model, e.g. a forgery's genuine reference) offers only what the user may view, and its
+widget names only such items. Generic admin paths outside the viewset (bulk actions,
+usage counts) are guarded in ``admin_guard``; form fields in ``admin_forms``.
 """
 
 from __future__ import annotations
@@ -19,48 +21,46 @@ from wagtail.snippets.views.chooser import (
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import rule
+from .admin_forms import VisibleSnippetChooser
+from .admin_guard import clean_ids
 
 #: Views that only show an object; every other object view changes it.
 READ_ONLY_VIEWS = {"inspect", "history", "usage", "revisions_compare", "preview_revision"}
 
 
 class VisibleObjectMixin:
-    """Look objects up only among the items the requesting user may view."""
+    """Look objects up only among the items the requesting user may view.
 
-    def _restrict(self, queryset):
-        return rule.visible_to(user=self.request.user, queryset=queryset)
+    Every object view of the viewset (edit, delete, copy, history, usage, inspect, and
+    whatever a Wagtail upgrade adds: revisions, lock, workflow ...) receives the object's
+    id as ``pk``: before the view does anything with it, an item the user may not see is
+    a 404, exactly like an id that does not exist, and the answer goes to the access log.
+    """
+
+    def setup(self, request, *args, **kwargs):
+        if "pk" in kwargs:
+            from django.contrib.admin.utils import unquote
+
+            self.visible_item = rule.get_visible_or_404(
+                user=request.user,
+                queryset=self.model._default_manager.all(),
+                pk=unquote(str(kwargs["pk"])),
+            )
+        super().setup(request, *args, **kwargs)
 
     def get_queryset(self):
         # Listing views build their queryset from the viewset (below); object views
         # come through here from Django's SingleObjectMixin.
-        view_name = getattr(self, "view_name", "")
-        if view_name == "usage":
-            return self._visible_references()
         queryset = super().get_queryset()
-        if view_name in {"list", "list_results"}:
+        listing = getattr(self, "view_name", "") in {"list", "list_results"}
+        # History and usage views list log entries and references, not items.
+        model = getattr(queryset, "model", None)
+        if listing or model is None or not issubclass(model, self.model):
             return queryset
         return self._restrict(queryset)
 
-    def _visible_references(self):
-        """The usage view's list of items referring to this one, without invisible ones
-        (another country's forgery citing this genuine specimen must not be named)."""
-        from django.contrib.contenttypes.models import ContentType
-        from django.db.models import CharField
-        from django.db.models.functions import Cast
-        from wagtail.models import ReferenceIndex
-
-        from .signal_handlers import shareable_models
-
-        references = ReferenceIndex.get_references_to(self.object)
-        for model in shareable_models():
-            visible = rule.visible_to(user=self.request.user, queryset=model.objects.all())
-            visible_ids = visible.annotate(id_text=Cast("pk", CharField())).values("id_text")
-            references = references.exclude(
-                content_type=ContentType.objects.get_for_model(model)
-            ) | references.filter(
-                content_type=ContentType.objects.get_for_model(model), object_id__in=visible_ids
-            )
-        return references.group_by_source_object()
+    def _restrict(self, queryset):
+        return rule.visible_to(user=self.request.user, queryset=queryset)
 
     def get_base_object_queryset(self):
         return self._restrict(super().get_base_object_queryset())
@@ -85,16 +85,47 @@ class VisibleChosenMixin:
     """Choosing an item by id answers only for visible items (404 otherwise)."""
 
     def get_object(self, pk):
-        queryset = rule.visible_to(user=self.request.user, queryset=self.model_class.objects.all())
-        return queryset.get(pk=pk)
+        return rule.get_visible_or_404(
+            user=self.request.user, queryset=self.model_class.objects.all(), pk=pk
+        )
 
     def get_objects(self, pks):
-        return rule.visible_to(user=self.request.user, queryset=super().get_objects(pks))
+        queryset = self.model_class.objects.filter(pk__in=clean_ids(self.model_class, pks))
+        return rule.visible_to(user=self.request.user, queryset=queryset)
 
 
-class ShareableChooserViewSet(SnippetChooserViewSet):
+class WellFormedChosenMixin:
+    """An id that is not a well-formed key of the model is not found, like a missing one
+    (Wagtail's chooser answers ``chosen/not-a-number/`` with a server error)."""
+
+    def get_object(self, pk):
+        if not clean_ids(self.model_class, [pk]):
+            raise self.model_class.DoesNotExist
+        return super().get_object(pk)
+
+    def get_objects(self, pks):
+        return super().get_objects(clean_ids(self.model_class, pks))
+
+
+class PortalChooserViewSet(SnippetChooserViewSet):
+    """The chooser of every snippet type of the portal."""
+
+    chosen_view_class = type("WellFormedChosenView", (WellFormedChosenMixin, SnippetChosenView), {})
+    chosen_multiple_view_class = type(
+        "WellFormedChosenMultipleView", (WellFormedChosenMixin, SnippetChosenMultipleView), {}
+    )
+
+
+class PortalSnippetViewSet(SnippetViewSet):
+    """Every snippet type of the portal registers with this (or ``ShareableSnippetViewSet``)."""
+
+    chooser_viewset_class = PortalChooserViewSet
+
+
+class ShareableChooserViewSet(PortalChooserViewSet):
     """Wagtail's snippet chooser, asking the access rule like every other admin view."""
 
+    base_widget_class = VisibleSnippetChooser
     choose_view_class = type("VisibleChooseView", (VisibleChoicesMixin, ChooseView), {})
     choose_results_view_class = type(
         "VisibleChooseResultsView", (VisibleChoicesMixin, ChooseResultsView), {}
@@ -105,7 +136,7 @@ class ShareableChooserViewSet(SnippetChooserViewSet):
     )
 
 
-class ShareableSnippetViewSet(SnippetViewSet):
+class ShareableSnippetViewSet(PortalSnippetViewSet):
     """Register a ``Shareable`` model in the admin with the access rule in every view."""
 
     chooser_viewset_class = ShareableChooserViewSet

@@ -2,8 +2,13 @@ from django.apps import AppConfig
 
 
 class AccountsConfig(AppConfig):
-    """Sign-in pages and API tokens."""
+    """Sign-in pages, the account page and API tokens."""
 
     name = "portal.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        from . import signal_handlers
+
+        signal_handlers.connect()

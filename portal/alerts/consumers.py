@@ -27,6 +27,10 @@ from . import groups, selectors, services
 
 logger = logging.getLogger(__name__)
 
+#: The close code of a socket whose credential ended (signed out, token revoked or
+#: expired, new password, deactivated, moved to another country).
+CREDENTIAL_ENDED = 4001
+
 
 def _admitted(*, keys: list[str], previous: list[str], user_ids: list[int]) -> set[int]:
     """The users among ``user_ids`` who may see the alert now and could not before, read
@@ -38,6 +42,36 @@ def _admitted(*, keys: list[str], previous: list[str], user_ids: list[int]) -> s
         if rule.keys_allow(held[uid], keys)
         and not (previous and rule.keys_allow(held[uid], previous))
     }
+
+
+def _credentials_ended(consumers: list[AlertConsumer]) -> list[AlertConsumer]:
+    """The consumers whose credential no longer works: a token revoked or expired, a
+    session signed out or expired, a user deactivated. Three queries for all of them."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from portal.accounts.services import api_tokens_usable
+
+    tokens = api_tokens_usable({c.token_id for c in consumers if c.token_id})
+    keys = {c.session_key for c in consumers if c.session_key}
+    sessions = set(
+        Session.objects.filter(session_key__in=keys, expire_date__gt=timezone.now()).values_list(
+            "session_key", flat=True
+        )
+    )
+    active = set(
+        get_user_model()
+        .objects.filter(pk__in={c.user.pk for c in consumers}, is_active=True)
+        .values_list("pk", flat=True)
+    )
+    return [
+        consumer
+        for consumer in consumers
+        if consumer.user.pk not in active
+        or (consumer.token_id and consumer.token_id not in tokens)
+        or (consumer.session_key and consumer.session_key not in sessions)
+    ]
 
 
 def _receipts_write(deliveries: dict[int, set[int]]) -> None:
@@ -54,6 +88,7 @@ class _Hub:
         self.channel: str | None = None
         self.receiving: asyncio.Task | None = None
         self.rejoining: asyncio.Task | None = None
+        self.rechecking: asyncio.Task | None = None
         self.handling: set[asyncio.Task] = set()
         self.receipts: dict[int, set[int]] = {}
         self.writing: asyncio.Task | None = None
@@ -68,6 +103,9 @@ class _Hub:
                 # so that channels of dead processes go; a screen left open at a border
                 # post for longer must stay reachable, so the hub joins again.
                 self.rejoining = asyncio.ensure_future(self._rejoin())
+                # A credential can end without a signal reaching this process (it
+                # expired; a session was cleared): every socket's is checked again.
+                self.rechecking = asyncio.ensure_future(self._recheck())
             for name in names:
                 if name not in self.members:
                     await self.layer.group_add(name, self.channel)
@@ -84,17 +122,35 @@ class _Hub:
                     del self.members[name]
                     await self.layer.group_discard(name, self.channel)
             if not self.members and self.channel is not None:
-                for task in (self.receiving, self.rejoining, *self.handling):
+                for task in (self.receiving, self.rejoining, self.rechecking, *self.handling):
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
-                self.channel = self.receiving = self.rejoining = None
+                self.channel = self.receiving = self.rejoining = self.rechecking = None
 
     async def _rejoin(self) -> None:
         while True:
             await asyncio.sleep(settings.ALERT_GROUP_REJOIN_SECONDS)
             for name in list(self.members):
                 await self.layer.group_add(name, self.channel)
+
+    async def _recheck(self) -> None:
+        while True:
+            await asyncio.sleep(settings.CREDENTIAL_RECHECK_SECONDS)
+            try:
+                local = [
+                    consumer
+                    for consumer in {c for members in self.members.values() for c in members}
+                    if not consumer.ended
+                ]
+                if local:
+                    ended = await database_sync_to_async(_credentials_ended)(local)
+                    for consumer in ended:
+                        await self._each(consumer.end())
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a database hiccup must not end the checks
+                logger.exception("The alert hub could not check its sockets' credentials")
 
     async def _receive(self) -> None:
         while True:
@@ -108,7 +164,11 @@ class _Hub:
                     task.add_done_callback(self._handled)
                 elif message["type"] == "session.closed":
                     for consumer in list(self.members.get(message.get("group", ""), ())):
-                        await self._each(consumer.close(code=4001))
+                        if consumer.opened_with(
+                            session_key=message.get("session_key"),
+                            token_id=message.get("token_id"),
+                        ):
+                            await self._each(consumer.end())
             except asyncio.CancelledError:
                 raise
             except Exception:  # one bad message or a Redis hiccup must not end the feed
@@ -134,7 +194,7 @@ class _Hub:
         waiting = [
             consumer
             for consumer in self.members.get(event.get("group", ""), ())
-            if marker not in consumer.sent
+            if marker not in consumer.sent and not consumer.ended
         ]
         if not waiting:
             return
@@ -146,7 +206,7 @@ class _Hub:
         text = await AlertConsumer.encode_json({"type": "alert.published", "alert": alert})
         for consumer in waiting:
             # Checked again after the wait: the alert's other group may have sent it.
-            if consumer.user.pk in admitted and marker not in consumer.sent:
+            if consumer.user.pk in admitted and marker not in consumer.sent and not consumer.ended:
                 consumer.sent.add(marker)
                 await self._each(consumer.send(text_data=text))
         self.receipts.setdefault(alert["id"], set()).update(admitted)
@@ -195,7 +255,12 @@ class AlertConsumer(AsyncJsonWebsocketConsumer):
             await self.close()
             return
         self.user = user
+        # The credential the socket was opened with: it closes when that one ends.
+        self.token_id = self.scope.get("api_token_id")
+        session = self.scope.get("session")
+        self.session_key = None if self.token_id else getattr(session, "session_key", None)
         self.sent: set[tuple[int, str]] = set()
+        self.ended = False
         self.groups_joined = await database_sync_to_async(groups.groups_of_user)(user)
         await hub().join(self, self.groups_joined)
         await self.accept()
@@ -206,6 +271,20 @@ class AlertConsumer(AsyncJsonWebsocketConsumer):
         alerts = selectors.alert_backlog(user=self.user)
         services.receipts_delivered(alert_ids=[a.pk for a in alerts], user=self.user)
         return [services.alert_message(alert) for alert in alerts]
+
+    async def end(self) -> None:
+        """Close the socket because its credential ended: from this moment nothing more is
+        sent to it, even before the client's goodbye removes it from the hub."""
+        self.ended = True
+        await self.close(code=CREDENTIAL_ENDED)
+
+    def opened_with(self, *, session_key: str | None, token_id: int | None) -> bool:
+        """Whether this socket depends on the credential named (none named: any)."""
+        if token_id is not None:
+            return self.token_id == token_id
+        if session_key is not None:
+            return self.session_key == session_key
+        return True
 
     async def disconnect(self, code):
         if getattr(self, "groups_joined", None):

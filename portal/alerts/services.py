@@ -368,9 +368,21 @@ def fanout(*, alert_id: int, previous_keys: set[str]) -> int:
     return len(targets)
 
 
-def sockets_close(*, user_id: int, reason: str) -> None:
-    """Close every alert socket of a user (signed out, deactivated, country changed)."""
-    _group_send([groups.user_group(user_id)], {"type": "session.closed", "reason": reason})
+def sockets_close(
+    *, user_id: int, reason: str, session_key: str | None = None, token_id: int | None = None
+) -> None:
+    """Close a user's alert sockets: those opened with one session or one API token, or
+    (neither given) all of them — signed out, token revoked or expired, new password,
+    deactivated, country changed."""
+    _group_send(
+        [groups.user_group(user_id)],
+        {
+            "type": "session.closed",
+            "reason": reason,
+            "session_key": session_key,
+            "token_id": token_id,
+        },
+    )
 
 
 def _group_send(names: list[str], message: dict) -> None:

@@ -1,16 +1,16 @@
-"""Close a user's alert sockets when they sign out, are deactivated or change country."""
+"""Close a user's alert sockets when a credential of theirs ends, they are deactivated or
+change country; push a guardian grant to its grantee."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.signals import user_logged_out
 from django.db import transaction
 from django.db.models.signals import post_save, pre_save
 
 
-def _signed_out(sender, request, user, **kwargs):
-    if user is not None:
-        from .services import sockets_close
+def _credentials_ended(sender, user_id, reason, session_key=None, token_id=None, **kwargs):
+    """Signed out, token revoked or expired, new password (portal.accounts)."""
+    from .services import sockets_close
 
-        sockets_close(user_id=user.pk, reason="signed out")
+    sockets_close(user_id=user_id, reason=reason, session_key=session_key, token_id=token_id)
 
 
 def _remember_state(sender, instance, **kwargs):
@@ -53,11 +53,13 @@ def _grant_saved(sender, instance, created, raw=False, **kwargs):
 
 
 def connect() -> None:
+    from portal.accounts.signals import credentials_ended
+
     from .models import AlertBulletinGroupObjectPermission, AlertBulletinUserObjectPermission
 
     for model in (AlertBulletinUserObjectPermission, AlertBulletinGroupObjectPermission):
         post_save.connect(_grant_saved, sender=model, dispatch_uid=f"alerts-grant-{model.__name__}")
     user_model = get_user_model()
-    user_logged_out.connect(_signed_out, dispatch_uid="alerts-signed-out")
+    credentials_ended.connect(_credentials_ended, dispatch_uid="alerts-credentials-ended")
     pre_save.connect(_remember_state, sender=user_model, dispatch_uid="alerts-user-state")
     post_save.connect(_user_saved, sender=user_model, dispatch_uid="alerts-user-saved")

@@ -1,9 +1,8 @@
 """Alerts in the Wagtail admin, through the access rule like every shared type."""
 
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
 
-from portal.access.viewsets import ShareableSnippetViewSet
+from portal.access.viewsets import PortalSnippetViewSet, ShareableSnippetViewSet
 
 from .admin_views import AlertCreateView, AlertEditView
 from .models import AlertBulletin, CountryAlertPolicy
@@ -21,7 +20,7 @@ class AlertViewSet(ShareableSnippetViewSet):
     edit_view_class = AlertEditView
 
 
-class CountryAlertPolicyViewSet(SnippetViewSet):
+class CountryAlertPolicyViewSet(PortalSnippetViewSet):
     model = CountryAlertPolicy
     icon = "cog"
     menu_label = "Alert review policy"

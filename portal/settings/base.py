@@ -6,6 +6,7 @@ make ``make demo`` work on a machine with nothing else installed. Production set
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -46,10 +47,13 @@ INSTALLED_APPS = [
     "portal.specimens",
     "portal.alerts",
     "search",
-    "wagtail.contrib.forms",
+    # Not installed: Wagtail's embeds (fetched from outside the portal) and form pages
+    # (unused). Wagtail's images and documents stay installed only because the admin's
+    # own templates need them; they would be served outside the access rule, so their
+    # URLs are switched off (portal/urls.py). Shared files go through the portal's own
+    # private, rule-checked views.
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
-    "wagtail.embeds",
     "wagtail.sites",
     "portal.access.apps.PortalUsersAppConfig",
     "wagtail.snippets",
@@ -64,6 +68,7 @@ INSTALLED_APPS = [
     "guardian",
     "channels",
     "ninja",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -79,9 +84,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Bearer tokens for the files and pages the API links to (not /api/, not /admin/).
+    "portal.accounts.middleware.BearerTokenMiddleware",
+    # The request, for Wagtail code that loads objects without it (admin_guard, audit).
+    "portal.access.request_context.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: turns a sign-in refused by the throttle into the 429 page (portal/accounts/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -129,6 +140,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "access.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username + address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -180,6 +193,12 @@ PRIVATE_MEDIA_ACCEL_PREFIX = os.environ.get("PRIVATE_MEDIA_ACCEL_PREFIX", "")
 # Specimen image uploads: limits that stop decompression bombs (portal/specimens/imaging.py).
 SPECIMEN_IMAGE_MAX_BYTES = int(os.environ.get("SPECIMEN_IMAGE_MAX_BYTES", 40 * 1024 * 1024))
 SPECIMEN_IMAGE_MAX_PIXELS = int(os.environ.get("SPECIMEN_IMAGE_MAX_PIXELS", 60_000_000))
+# The similar-images search (POST /api/v1/specimens/similar) compares a photo and keeps
+# nothing: a lower pixel limit (a 12-megapixel phone photo passes), checked before
+# decoding, and a per-member budget of searches (<count>/<second|minute|hour|day>, 429 past
+# it; counted in the default cache, so shared between processes when that is Redis).
+SIMILAR_IMAGE_MAX_PIXELS = int(os.environ.get("SIMILAR_IMAGE_MAX_PIXELS", 16_000_000))
+SIMILAR_IMAGE_RATE = os.environ.get("SIMILAR_IMAGE_RATE", "30/minute")
 MEDIA_ROOT = MEDIA_DIR / "public"
 MEDIA_URL = "/media/"
 
@@ -238,9 +257,43 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# No avatars from gravatar.com: the portal runs on networks with no internet, and an
+# avatar request would send a hash of each official's e-mail address to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
-# API tokens: only a hash is stored; a token lives this many hours unless revoked sooner.
-API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", "720"))
+# API tokens: only a hash is stored. A token a person gets for themselves (POST
+# /api/v1/auth/token, the account page) lives this many hours unless revoked sooner; one an
+# administrator issues for a national system (Settings → API tokens) this many days.
+API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", "168"))
+API_TOKEN_SYSTEM_TTL_DAYS = int(os.environ.get("API_TOKEN_SYSTEM_TTL_DAYS", "365"))
+# Open WebSockets re-check their credential (session or token) this often, besides being
+# closed at once when it is revoked, changed or signed out (portal/alerts/consumers.py).
+CREDENTIAL_RECHECK_SECONDS = int(os.environ.get("CREDENTIAL_RECHECK_SECONDS", "15"))
+
+# Sign-in throttling (django-axes, portal/accounts/lockout.py). Every way in — the sign-in
+# page, the Wagtail admin login, Wagtail's page-privacy login, POST /api/v1/auth/token —
+# calls authenticate(request, ...), which axes watches. Failures are counted per username
+# AND client address together: officers of one country often share one NAT address, so a
+# lock per address would let one attacker lock a whole country out, and a lock per
+# username would let anyone lock a colleague out everywhere. LOGIN_FAILURE_LIMIT wrong
+# passwords are answered as such; every later attempt of that username from that address,
+# the right password included, is refused (429) until LOGIN_LOCKOUT_MINUTES pass without
+# one (each refused attempt restarts the wait). Signing in successfully clears the count.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "20"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True  # the lockout message says so
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "portal.accounts.lockout.LoginThrottleHandler"
+AXES_LOCKOUT_CALLABLE = "portal.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "portal.accounts.lockout.client_ip_address"
+# The client address is REMOTE_ADDR here (the demo's daphne faces the browser; the test
+# client sets it). Behind proxies that append to X-Forwarded-For, it is the entry this many
+# places from the right: see production.py and lockout.client_ip_address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# Only attempts are kept: a log of every successful sign-in with its address is a separate
+# decision (retention, who reads it), not needed to throttle.
+AXES_DISABLE_ACCESS_LOG = True
 
 # Demo accounts share one password; production refuses to start while any exist.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo")
@@ -262,5 +315,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # Wagtail logs every reference-index task at INFO: too chatty for a console.
         "django_tasks": {"level": "WARNING"},
+        # django-axes logs every sign-in at INFO; lockouts are WARNING and stay visible.
+        "axes": {"level": "WARNING"},
     },
 }

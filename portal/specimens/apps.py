@@ -10,12 +10,8 @@ class SpecimensConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from wagtail.permissions import register_permission_policy
-
         from portal.core.whats_new import Panel, panel_register
 
-        from .models import ImageAccess
-        from .permissions import ReadOnlyPolicy
         from .search import register as search_register
         from .selectors import specimens_newest
 
@@ -30,4 +26,3 @@ class SpecimensConfig(AppConfig):
                 order=20,
             )
         )
-        register_permission_policy(ImageAccess, ReadOnlyPolicy(ImageAccess))

@@ -1,4 +1,4 @@
-"""Writing to the library: creating specimens, adding images, renditions, the access log."""
+"""Writing to the library: creating specimens, adding images, renditions."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from portal.access.models import Country, DistributionLevel
 
 from . import imaging
 from .models import (
-    ImageAccess,
     LightSource,
     Specimen,
     SpecimenImage,
@@ -102,6 +101,42 @@ def specimen_image_add(
     )
 
 
+#: The fields of an image a person fills in, besides the file (admin inline form, API form).
+IMAGE_FIELDS = ("light_source", "zone", "caption", "regions")
+
+
+def image_fields_check(
+    *, light_source: str, caption: str = "", zone: str = "data page", regions: Any = None
+) -> None:
+    """Check an image's own fields by the model's rules; ``ValidationError`` per field.
+
+    The rules are ``SpecimenImage.clean_fields`` — the light-source vocabulary, caption
+    and zone lengths, the marked regions — which is what the admin's inline form runs
+    (through ``full_clean``), so the admin and the API refuse exactly the same input.
+    """
+    candidate = SpecimenImage(
+        light_source=light_source,
+        caption=caption,
+        zone=zone,
+        regions=[] if regions is None else regions,
+    )
+    others = [
+        field.name
+        for field in SpecimenImage._meta.concrete_fields
+        if field.name not in IMAGE_FIELDS
+    ]
+    try:
+        candidate.clean_fields(exclude=others)
+    except ValidationError as exc:
+        errors = exc.message_dict
+        if "light_source" in errors:
+            errors["light_source"] = [
+                f"Unknown light source {str(light_source)[:40]!r}: use one of "
+                f"{', '.join(LightSource.values)}."
+            ]
+        raise ValidationError(errors) from None
+
+
 def image_store(
     *,
     specimen: Specimen,
@@ -112,22 +147,30 @@ def image_store(
     regions: list | None = None,
     uploaded_by: Any = None,
 ) -> SpecimenImage:
-    """Check, clean, hash and store an image (no permission check: callers do that)."""
-    if light_source not in LightSource.values:
-        raise ValidationError(
-            {"light_source": [f"Unknown light source: use one of {', '.join(LightSource.values)}."]}
-        )
-    imaging.regions_check(regions or [])
+    """Check, clean, hash and store an image (no permission check: callers do that).
+
+    Every field is checked, and the file decoded, before anything is written: a refusal
+    names each bad field (``file`` included) and stores nothing.
+    """
+    zone = zone or "data page"
+    regions = regions or []
+    errors: dict[str, list[str]] = {}
+    try:
+        image_fields_check(light_source=light_source, caption=caption, zone=zone, regions=regions)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     try:
         prepared = imaging.prepare(file)
     except ValidationError as exc:
-        raise ValidationError({"file": exc.messages}) from None
+        errors["file"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
     image = SpecimenImage(
         specimen=specimen,
         light_source=light_source,
         caption=caption,
-        zone=zone or "data page",
-        regions=regions or [],
+        zone=zone,
+        regions=regions,
         width=prepared.width,
         height=prepared.height,
         file_size=prepared.content.size,
@@ -162,20 +205,3 @@ def rendition_get(*, image: SpecimenImage, name: str) -> SpecimenImageRendition:
         rendition.file.storage.delete(rendition.file.name)
         return SpecimenImageRendition.objects.get(image=image, name=name)
     return rendition
-
-
-def image_access_record(*, user: Any, image: SpecimenImage, size: str) -> ImageAccess | None:
-    """Log a view or download of a restricted image (anything not public)."""
-    specimen = image.specimen
-    if specimen.distribution_level == DistributionLevel.PUBLIC and specimen.is_released():
-        return None
-    authenticated = getattr(user, "is_authenticated", False)
-    return ImageAccess.objects.create(
-        user=user if authenticated else None,
-        username=user.get_username() if authenticated else "",
-        country_code=(user.country_id or "") if authenticated else "",
-        specimen_id=specimen.pk,
-        image_id=image.pk,
-        size=size,
-        distribution_level=specimen.distribution_level,
-    )

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 
-from portal.access import rule
+from portal.access import audit, rule
 
 from . import imaging, selectors, services
 from .models import (
@@ -27,6 +27,7 @@ from .models import (
     SpecimenImage,
 )
 
+FILE = audit.Channel.FILE
 PAGE_SIZE = 24
 #: Of 256 bits: closer than this, two images show the same photo or template.
 SIMILAR_MAX_DISTANCE = 24
@@ -234,6 +235,9 @@ def image_file(request, pk: int, size: str):
         try:
             return SpecimenImage.objects.select_related("specimen").get(pk=pk, specimen__in=visible)
         except SpecimenImage.DoesNotExist:
+            audit.item_denied(
+                user=request.user, model=SpecimenImage, object_id=pk, detail=size, channel=FILE
+            )
             raise Http404("No such image, or you may not see it.") from None
 
     image, redirect = _visible_or_login(request, find)
@@ -243,7 +247,12 @@ def image_file(request, pk: int, size: str):
         stored = image.file
     else:
         stored = services.rendition_get(image=image, name=size).file
-    services.image_access_record(user=request.user, image=image, size=size)
+    audit.item_read(
+        user=request.user,
+        item=image.specimen,
+        detail=f"image {image.pk} {size}",
+        channel=FILE,
+    )
     content_type = mimetypes.guess_type(stored.name)[0] or "application/octet-stream"
     extension = stored.name.rsplit(".", 1)[-1]
     filename = f"specimen-{image.specimen_id}-{image.light_source}-{size}.{extension}"

@@ -1,11 +1,11 @@
-"""The specimen library in the Wagtail admin: specimens, glossary, image access log."""
+"""The specimen library in the Wagtail admin: specimens and the glossary."""
 
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from portal.access.viewsets import ShareableSnippetViewSet
+from portal.access.viewsets import PortalSnippetViewSet, ShareableSnippetViewSet
 
-from .models import GlossaryTerm, ImageAccess, Specimen
+from .models import GlossaryTerm, Specimen
 
 
 class SpecimenViewSet(ShareableSnippetViewSet):
@@ -16,7 +16,7 @@ class SpecimenViewSet(ShareableSnippetViewSet):
     list_filter = ["kind", "document_type", "distribution_level"]
 
 
-class GlossaryTermViewSet(SnippetViewSet):
+class GlossaryTermViewSet(PortalSnippetViewSet):
     model = GlossaryTerm
     icon = "help"
     menu_label = "Glossary"
@@ -25,17 +25,8 @@ class GlossaryTermViewSet(SnippetViewSet):
     search_fields = ["term", "definition"]
 
 
-class ImageAccessViewSet(SnippetViewSet):
-    model = ImageAccess
-    icon = "list-ul"
-    menu_label = "Image access log"
-    list_display = ["at", "username", "country_code", "specimen_id", "image_id", "size"]
-    list_filter = ["country_code", "size"]
-    inspect_view_enabled = True
-
-
 class SpecimenLibraryGroup(SnippetViewSetGroup):
-    items = (SpecimenViewSet, GlossaryTermViewSet, ImageAccessViewSet)
+    items = (SpecimenViewSet, GlossaryTermViewSet)
     menu_icon = "doc-full"
     menu_label = "Specimen library"
     menu_name = "specimen-library"

@@ -8,7 +8,16 @@ from portal.access import rule
 from portal.access.distribution import Distribution, distribution_apply
 from portal.access.models import Country
 
-from .matrix import EDITORS, LEVELS, ContentType, Probe, admin_user, register, signed_in
+from .matrix import (
+    EDITORS,
+    LEVELS,
+    ContentType,
+    Probe,
+    adder,
+    admin_user,
+    register,
+    signed_in,
+)
 
 # --- probes any shared content type can reuse ------------------------------------------
 
@@ -145,6 +154,214 @@ def admin_chooser_probe(app_label, model_name):
     return Probe("admin-chooser", see, reaches=admin_user)
 
 
+def _turned_away(response, item) -> None:
+    """Officers and anonymous visitors meet the admin's sign-in or a refusal, nothing else."""
+    assert response.status_code in {302, 403}, response.status_code
+    assert item.title not in response.content.decode()
+
+
+def admin_object_views_probe(model):
+    """Every object view of the type's admin viewset, found in the URL resolver (edit,
+    delete, copy, history, usage, inspect, and whatever else is installed): an item the
+    user may not see is a 404 that does not name it, in every one of them, exactly like an
+    id that does not exist; a visible item is never a 404 (a 403 where it may not be
+    edited)."""
+
+    def see(client, item, user):
+        from .admin_urls import object_view_urls
+
+        urls = object_view_urls(model, item.pk)
+        missing = object_view_urls(model, 10**12)
+        if not admin_user(user.username):
+            for url in urls.values():
+                _turned_away(client.get(url), item)
+            return False
+        found = {}
+        for name, url in urls.items():
+            response = client.get(url)
+            assert response.status_code in {200, 302, 403, 404, 405}, (name, response.status_code)
+            if response.status_code == 404:
+                assert item.title not in response.content.decode(), name
+                # Indistinguishable from an id that does not exist.
+                nothing = client.get(missing[name])
+                assert nothing.status_code == 404, (name, nothing.status_code)
+            found[name] = response.status_code != 404
+        assert len(set(found.values())) == 1, (user.username, found)
+        return all(found.values())
+
+    return Probe("admin-object-views", see, reaches=admin_user)
+
+
+def admin_bulk_probe(model):
+    """Every bulk action registered for the type (``/admin/bulk/<app>/<model>/<action>/``),
+    asked for the item by id and for ``?id=all``: it names the item only if visible."""
+
+    def see(client, item, user):
+        from wagtail.admin.views.bulk_action.registry import bulk_action_registry
+
+        app_label, model_name = model._meta.app_label, model._meta.model_name
+        actions = [
+            action.action_type
+            for action in bulk_action_registry.get_bulk_actions_for_model(app_label, model_name)
+        ]
+        assert actions, f"no bulk actions registered for {model_name}"
+        shown = set()
+        for action in actions:
+            base = f"/admin/bulk/{app_label}/{model_name}/{action}/"
+            by_id = client.get(f"{base}?id={item.pk}&id=not-a-number")
+            everything = client.get(f"{base}?id=all")
+            if not admin_user(user.username):
+                _turned_away(by_id, item)
+                _turned_away(everything, item)
+                continue
+            assert by_id.status_code in {200, 404}, (action, by_id.status_code)
+            assert everything.status_code in {200, 404}, (action, everything.status_code)
+            named = item.title in by_id.content.decode()
+            assert named is (item.title in everything.content.decode()), action
+            assert named is (by_id.status_code == 200), (action, by_id.status_code)
+            shown.add(named)
+        assert len(shown) <= 1, shown
+        return shown == {True}
+
+    return Probe("admin-bulk", see, reaches=admin_user)
+
+
+def _forms_naming(model) -> list[tuple[str, str, bool]]:
+    """(add URL, field name, whether a chooser) of every admin form with a field choosing
+    items of ``model``."""
+    from django.urls import reverse
+    from wagtail.admin.widgets import BaseChooser
+    from wagtail.snippets.models import get_snippet_models
+
+    from portal.access.admin_forms import names_shared_items
+
+    found = []
+    for snippet in get_snippet_models():
+        viewset = snippet.snippet_viewset
+        form_class = viewset.get_form_class(for_update=False)
+        for name, field in form_class.base_fields.items():
+            if names_shared_items(field) and field.queryset.model is model:
+                chooser = isinstance(field.widget, BaseChooser)
+                found.append((reverse(viewset.get_url_name("add")), name, chooser))
+    return found
+
+
+def admin_form_choices_probe(model):
+    """Every admin form field that names items of the type (an alert's related specimens,
+    a forgery's genuine reference ...): the item is among the choices offered, and a form
+    posted back with its id renders its title, only if the user may see it."""
+
+    forms = _forms_naming(model)
+    assert forms, f"no admin form names {model.__name__}: do not register this probe"
+
+    def see(client, item, user):
+        shown = set()
+        for url, field, chooser in forms:
+            offered = client.get(url)
+            posted = client.post(url, {field: [item.pk]})
+            if not adder(user.username):
+                for response in (offered, posted):
+                    assert response.status_code in {302, 403}, response.status_code
+                    assert item.title not in response.content.decode()
+                continue
+            assert offered.status_code == 200, offered.status_code
+            assert posted.status_code == 200, posted.status_code  # the form is incomplete
+            rendered = item.title in posted.content.decode()
+            if not chooser:  # a chooser offers its items in its modal (admin-chooser)
+                assert rendered is (item.title in offered.content.decode()), (url, field)
+            shown.add(rendered)
+        assert len(shown) <= 1, shown
+        return shown == {True}
+
+    return Probe("admin-form-choices", see, reaches=adder)
+
+
+def admin_usage_probe(target_of):
+    """Usage counts and listings of another item that this one refers to (``target_of``
+    makes the reference): the usage listing, the edit page's side panel, the delete page
+    and the bulk delete page count the item (and name it, where the reader may edit it)
+    only if the reader may see it."""
+
+    import re
+
+    def see(client, item, user):
+        from django.urls import reverse
+
+        target = target_of(item)
+        app_label, model_name = target._meta.app_label, target._meta.model_name
+        namespace = f"wagtailsnippets_{app_label}_{model_name}"
+        answers = (
+            (client.get(reverse(f"{namespace}:usage", args=[target.pk])), r"(\d+) items?\s*<"),
+            (client.get(reverse(f"{namespace}:edit", args=[target.pk])), r"Used (\d+) times?"),
+            (
+                client.get(reverse(f"{namespace}:delete", args=[target.pk])),
+                r"referenced (\d+) times?",
+            ),
+            (
+                client.get(f"/admin/bulk/{app_label}/{model_name}/delete/?id={target.pk}"),
+                r"referenced (\d+) times?",
+            ),
+        )
+        counts, named = set(), False
+        for response, pattern in answers:
+            html = response.content.decode()
+            if response.status_code != 200:  # not theirs to see there: a refusal, no title
+                assert response.status_code in {302, 403}, response.status_code
+                assert item.title not in html
+                continue
+            named = named or item.title in html
+            match = re.search(pattern, html)
+            if match:  # no count where the target is listed as not theirs to delete
+                counts.add(int(match.group(1)))
+            elif pattern.startswith("("):  # an empty usage listing
+                counts.add(0)
+        assert len(counts) <= 1, counts
+        assert not named or counts == {1}, (named, counts)
+        if not adder(user.username):  # trainers meet the target only as not theirs to delete
+            assert not counts and not named
+        return counts == {1}
+
+    return Probe("admin-usage", see, reaches=adder)
+
+
+def admin_reports_probe():
+    """Wagtail's reports and dashboard (site history, the admin home): an action on an
+    item the user may not see is never listed there."""
+
+    def see(client, item, user):
+        from wagtail.log_actions import log
+
+        log(item, "wagtail.edit", user=None)
+        shown = False
+        for url in ("/admin/", "/admin/reports/site-history/", "/admin/reports/locked/"):
+            response = client.get(url)
+            if not admin_user(user.username):
+                _turned_away(response, item)
+                continue
+            assert response.status_code in {200, 302, 403}, (url, response.status_code)
+            shown = shown or item.title in response.content.decode()
+        return shown
+
+    return Probe("admin-reports", see, reaches=admin_user, exact=False)
+
+
+def admin_probes(model, *, usage_target=None) -> list[Probe]:
+    """The admin channels every shared type is probed through."""
+    app_label, model_name = model._meta.app_label, model._meta.model_name
+    probes = [
+        admin_probe(app_label, model_name),
+        admin_chooser_probe(app_label, model_name),
+        admin_object_views_probe(model),
+        admin_bulk_probe(model),
+        admin_reports_probe(),
+    ]
+    if _forms_naming(model):
+        probes.append(admin_form_choices_probe(model))
+    if usage_target is not None:
+        probes.append(admin_usage_probe(usage_target))
+    return probes
+
+
 # --- the test content type -------------------------------------------------------------
 
 
@@ -171,8 +388,7 @@ def _notice_probes():
         api_detail_probe("/api/test/notices/{pk}", bearer=True),
         api_detail_probe("/api/test/notices/{pk}", bearer=False),
         api_list_probe("/api/test/notices"),
-        admin_probe("shareable_app", "notice"),
-        admin_chooser_probe("shareable_app", "notice"),
+        *admin_probes(_notice_model()),
     ]
 
 
@@ -182,7 +398,9 @@ def _notice_model():
     return Notice
 
 
-register(ContentType("notice", _make_notice, _grant_notice, _notice_probes()))
+register(
+    ContentType("notice", "shareable_app.Notice", _make_notice, _grant_notice, _notice_probes())
+)
 
 
 # --- specimens -----------------------------------------------------------------------------
@@ -225,6 +443,28 @@ def _make_specimen(title, owner, distribution, released):
     SpecimenFeature.objects.create(specimen=specimen, term=term, light_source="visible")
     image_store(specimen=specimen, file=io.BytesIO(_noise_png(specimen.pk)), light_source="visible")
     return specimen
+
+
+def _specimen_usage_target(specimen):
+    """A genuine PHL specimen shared with every member, which the item (made a forgery of
+    it for the test) names as its genuine reference. chair.andex, an expert of PHL, edits
+    the target and sees its usage."""
+    from wagtail.models import ReferenceIndex
+
+    from portal.specimens.models import Specimen
+
+    target = Specimen.objects.create(
+        title=f"Usage target of {specimen.pk}",
+        owner_country_id="PHL",
+        issuing_country_id="PHL",
+        document_type="passport",
+        distribution_level="members",
+    )
+    Specimen.objects.filter(pk=specimen.pk).update(
+        kind="forged", fraud_type="counterfeit", genuine_reference=target
+    )
+    ReferenceIndex.create_or_update_for_object(Specimen.objects.get(pk=specimen.pk))
+    return target
 
 
 def _grant_specimen(item, user):
@@ -436,8 +676,7 @@ def _specimen_probes():
         api_detail_probe("/api/v1/specimens/{pk}", bearer=True),
         api_detail_probe("/api/v1/specimens/{pk}", bearer=False),
         api_list_probe("/api/v1/specimens?page_size=100"),
-        admin_probe("specimens", "specimen"),
-        admin_chooser_probe("specimens", "specimen"),
+        *admin_probes(Specimen, usage_target=_specimen_usage_target),
         *(image_url_probe(size) for size in ("original", "thumbnail", "display", "zoom")),
         glossary_term_probe(),
         compare_probe(),
@@ -454,6 +693,7 @@ def _specimen_probes():
 register(
     ContentType(
         "specimen",
+        "specimens.Specimen",
         _make_specimen,
         _grant_specimen,
         _specimen_probes(),
@@ -500,8 +740,7 @@ def _alert_probes():
         api_detail_probe("/api/v1/alerts/{pk}", bearer=True),
         api_detail_probe("/api/v1/alerts/{pk}", bearer=False),
         api_list_probe("/api/v1/alerts?page_size=100"),
-        admin_probe("alerts", "alertbulletin"),
-        admin_chooser_probe("alerts", "alertbulletin"),
+        *admin_probes(AlertBulletin),
         home_alert_probe(),
         search_probe(),
         search_api_probe(),
@@ -530,6 +769,7 @@ def home_alert_probe():
 register(
     ContentType(
         "alert",
+        "alerts.AlertBulletin",
         _make_alert,
         _grant_alert,
         _alert_probes(),

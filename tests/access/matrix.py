@@ -54,6 +54,8 @@ EXPECTED: dict[str, list[bool]] = {
 EDITORS = {"expert.tha", "admin"}
 # Who works in the Wagtail admin at all (experts, trainers, chairs, superusers).
 ADMIN_USERS = {"expert.tha", "trainer.phl", "chair.andex", "admin"}
+# Who may add shared items (experts of any country — chair.andex is PHL's — and superusers).
+ADDERS = {"expert.tha", "chair.andex", "admin"}
 
 
 def signed_in(username: str) -> bool:
@@ -64,10 +66,20 @@ def admin_user(username: str) -> bool:
     return username in ADMIN_USERS
 
 
+def adder(username: str) -> bool:
+    return username in ADDERS
+
+
 def expected(level: str, username: str, probe: Probe | None = None) -> bool:
     if probe is not None and not probe.reaches(username):
         return False
     return EXPECTED[level][USERS.index(username)]
+
+
+def wrong_answer(seen: bool, level: str, username: str, probe: Probe) -> bool:
+    """Whether ``seen`` contradicts the table (for inexact probes: only a leak does)."""
+    should = expected(level, username, probe)
+    return seen is not should and (probe.exact or seen)
 
 
 @dataclass
@@ -86,6 +98,9 @@ class Probe:
     #: Those who don't reach it meet no item there (the probe asserts they are turned
     #: away), public items included.
     reaches: Callable[[str], bool] = lambda username: True
+    #: False for channels that show a selection (a report, a dashboard): a visible item
+    #: may be absent there, an invisible one never present.
+    exact: bool = True
 
 
 @dataclass
@@ -93,6 +108,8 @@ class ContentType:
     """A shared content type in the matrix."""
 
     name: str
+    #: The model, as "app_label.ModelName" (every shared model must be in the matrix).
+    model: str
     #: make(title, owner_code, distribution, released) -> saved item
     make: Callable
     #: grant(item, user) gives ``user`` a django-guardian view grant on ``item``.

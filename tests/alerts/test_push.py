@@ -1,4 +1,5 @@
-"""The WebSocket channel of the access matrix: push and backlog, over the Redis layer.
+"""The WebSocket channel of the access matrix: push and backlog, over the Redis layer
+(and a socket whose token was revoked, which receives nothing).
 
 Every distribution level × every signed-in user of the matrix: the user connects to
 ``/ws/alerts/``, an expert of THA publishes, and the user receives the push (and finds the
@@ -28,10 +29,10 @@ def test_the_suite_uses_the_redis_channel_layer():
     assert settings.CHANNEL_LAYERS["default"]["BACKEND"].startswith("channels_redis")
 
 
-async def _socket(user):
+async def _socket(user, *, revoked_after_connect=False):
     from portal.accounts.services import api_token_issue
 
-    _, token = await sync_to_async(api_token_issue)(user=user, name="ws")
+    row, token = await sync_to_async(api_token_issue)(user=user, name="ws")
     communicator = WebsocketCommunicator(
         application,
         "/ws/alerts/",
@@ -39,6 +40,11 @@ async def _socket(user):
     )
     connected, _ = await communicator.connect()
     assert connected
+    if revoked_after_connect:
+        await communicator.receive_json_from(timeout=5)  # the backlog
+        await sync_to_async(row.revoke)()
+        closed = await communicator.receive_output(timeout=5)
+        assert closed == {"type": "websocket.close", "code": 4001}
     return communicator
 
 
@@ -56,10 +62,12 @@ async def test_push_and_backlog_follow_the_rule(level, users):
     from guardian.shortcuts import assign_perm
 
     sockets = {}
+    revoked = {}  # the matrix's "socket after revocation" channel: nothing, ever
     for name in SIGNED_IN:
         sockets[name] = await _socket(users[name])
         backlog = await sockets[name].receive_json_from(timeout=5)
         assert backlog == {"type": "alert.backlog", "alerts": []}
+        revoked[name] = await _socket(users[name], revoked_after_connect=True)
     distribution, _ = LEVELS[level]
     alert = await sync_to_async(services.alert_create)(
         author=users["expert.tha"],
@@ -84,6 +92,8 @@ async def test_push_and_backlog_follow_the_rule(level, users):
         if (alert.pk in pushed) is not should:
             wrong.append(f"push {name}: {'sent' if alert.pk in pushed else 'missing'}")
         await communicator.disconnect()
+        if await _drain(revoked[name], wait=0):
+            wrong.append(f"push {name}: sent to a socket whose token was revoked")
     await sync_to_async(assign_perm)("view_alertbulletin", users["analyst.nld"], alert)
     for name in SIGNED_IN:
         communicator = await _socket(users[name])

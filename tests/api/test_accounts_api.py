@@ -85,12 +85,33 @@ def test_revoked_token_stops_working(client, demo_network):
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
 
 
-def test_expired_token_stops_working(client, demo_network, settings):
+def test_expired_token_stops_working(client, demo_network):
+    from portal.accounts.models import TokenLifetime
+
     token = get_token(client, "officer.tha").json()["token"]
-    APIToken.objects.update(
-        created=timezone.now() - timedelta(hours=settings.API_TOKEN_TTL_HOURS + 1)
-    )
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+    TokenLifetime.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+
+
+def test_a_token_from_the_api_lives_seven_days_at_most(client, demo_network):
+    from datetime import datetime
+
+    before = timezone.now()
+    data = get_token(client, "officer.tha").json()
+    after = timezone.now()
+    expires = datetime.fromisoformat(data["expires_at"])
+    assert before + timedelta(days=7) <= expires <= after + timedelta(days=7)
+
+
+def test_an_administrators_token_for_a_national_system_lives_longer(client, users):
+    client.force_login(users["admin"])
+    response = client.post(
+        "/admin/api-tokens/new/", {"name": "VNM border system", "user": users["officer.vnm"].pk}
+    )
+    assert response.status_code == 200, response.status_code
+    row = APIToken.objects.get(name="VNM border system")
+    assert row.lifetime.expires_at - row.created == timedelta(days=365)
 
 
 def test_token_of_a_deactivated_user_stops_working(client, users):

@@ -41,9 +41,37 @@ def browser():
         browser.close()
 
 
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
 @pytest.fixture
-def page(browser):
+def outside_requests():
+    """Every request a page tried to send to another host (refused, and failing the test):
+    the portal must work on a network with no internet, and send nothing to third parties
+    (no CDN, no gravatar), the admin included."""
+    refused: list[str] = []
+    yield refused
+    assert not refused, f"pages tried to fetch from outside the portal: {refused}"
+
+
+def _local_only(context, refused: list[str]) -> None:
+    from urllib.parse import urlsplit
+
+    def guard(route):
+        url = route.request.url
+        if urlsplit(url).hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            refused.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+
+
+@pytest.fixture
+def page(browser, outside_requests):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    _local_only(context, outside_requests)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
@@ -84,12 +112,13 @@ def asgi_live_server(transactional_db):
 
 
 @pytest.fixture
-def sign_in(browser):
+def sign_in(browser, outside_requests):
     """A new browser context signed in as ``username`` on ``base_url``; closed after."""
     contexts = []
 
     def open_as(base_url: str, username: str):
         context = browser.new_context(viewport={"width": 1280, "height": 900})
+        _local_only(context, outside_requests)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from portal.specimens.models import GlossaryTerm, ImageAccess, SpecimenFeature
-from portal.specimens.models.images import AppendOnlyError
+from portal.access.models import AccessRecord
+from portal.specimens.models import GlossaryTerm, SpecimenFeature
 
 pytestmark = pytest.mark.django_db
 
@@ -150,15 +150,17 @@ def test_image_file_headers_and_access_log(client, users, make_specimen, add_ima
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "Cookie" in response["Vary"]
     b"".join(response.streaming_content)
-    entry = ImageAccess.objects.get()
-    assert (entry.username, entry.country_code, entry.image_id, entry.size) == (
-        "officer.vnm", "VNM", restricted.pk, "thumbnail",
+    entry = AccessRecord.objects.get()
+    assert (entry.username, entry.country_code, entry.outcome, entry.channel) == (
+        "officer.vnm", "VNM", "read", "file",
     )  # fmt: skip
+    assert (entry.item_type, entry.object_id) == ("specimens.specimen", str(restricted.specimen_id))
+    assert entry.detail == f"image {restricted.pk} thumbnail"
     b"".join(client.get(public.url("display")).streaming_content)
-    assert ImageAccess.objects.count() == 1  # public images are not logged
+    assert AccessRecord.objects.count() == 1  # public images are not logged
     download = client.get(restricted.url("original") + "?download=1")
     assert download["Content-Disposition"].startswith("attachment;")
-    assert ImageAccess.objects.count() == 2
+    assert AccessRecord.objects.count() == 2
 
 
 def test_renditions_fit_their_size(client, users, make_specimen, add_image):
@@ -188,39 +190,6 @@ def test_x_accel_redirect_behind_nginx(client, users, make_specimen, add_image, 
     client.force_login(users["officer.fin"])
     response = client.get(image.url("original"))
     assert response.status_code == 404 and "X-Accel-Redirect" not in response
-
-
-def test_access_log_is_append_only(users, make_specimen, add_image):
-    image = add_image(make_specimen("Members", distribution={"level": "members"}))
-    from portal.specimens.services import image_access_record
-
-    entry = image_access_record(user=users["officer.tha"], image=image, size="original")
-    entry.size = "thumbnail"
-    with pytest.raises(AppendOnlyError):
-        entry.save()
-    with pytest.raises(AppendOnlyError):
-        entry.delete()
-
-
-@pytest.mark.postgres
-def test_database_refuses_to_rewrite_the_access_log(users, make_specimen, add_image):
-    from django.db import DatabaseError, transaction
-
-    from portal.specimens.services import image_access_record
-
-    image = add_image(make_specimen("Members", distribution={"level": "members"}))
-    image_access_record(user=users["officer.tha"], image=image, size="original")
-    for attempt in (
-        lambda: ImageAccess.objects.update(size="x"),
-        lambda: ImageAccess.objects.all().delete(),
-    ):
-        with pytest.raises(DatabaseError), transaction.atomic():
-            attempt()
-    assert ImageAccess.objects.get().size == "original"
-    # Deleting the user keeps the record, with its copied name and country.
-    users["officer.tha"].delete()
-    entry = ImageAccess.objects.get()
-    assert entry.user_id is None and entry.username == "officer.tha"
 
 
 def test_similar_images_load_after_the_page(client, users, make_specimen, add_image):

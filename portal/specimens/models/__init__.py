@@ -1,7 +1,7 @@
 """Models of the specimen library, one module per concept."""
 
 from .glossary import GlossaryTerm
-from .images import ImageAccess, SpecimenImage, SpecimenImageRendition
+from .images import SpecimenImage, SpecimenImageRendition
 from .specimen import (
     Specimen,
     SpecimenFeature,
@@ -24,7 +24,6 @@ __all__ = [
     "FraudType",
     "GlossaryTerm",
     "IcaoCategory",
-    "ImageAccess",
     "Kind",
     "LightSource",
     "Specimen",

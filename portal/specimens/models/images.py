@@ -1,7 +1,8 @@
-"""Specimen images, their renditions and the log of who looked at restricted ones.
+"""Specimen images and their renditions.
 
 Files live in the ``private`` storage (``media/private/``), which has no URL: every
-byte leaves through ``portal.specimens.views.files``, which asks the access rule first.
+byte leaves through ``portal.specimens.views.image_file``, which asks the access rule first
+(and writes the access log, ``portal.access.models.AccessRecord``).
 """
 
 from __future__ import annotations
@@ -148,43 +149,3 @@ class SpecimenImageRendition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.image_id}/{self.name}"
-
-
-class AppendOnlyError(Exception):
-    """The access log is append-only: rows are never changed or deleted."""
-
-
-class ImageAccess(models.Model):
-    """One view or download of a restricted specimen image: who, from where, what, when.
-
-    The user's name and country are copied so the record survives account changes.
-    """
-
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    username = models.CharField(max_length=150)
-    country_code = models.CharField(max_length=3, blank=True)
-    specimen_id = models.BigIntegerField(db_index=True)
-    image_id = models.BigIntegerField()
-    size = models.CharField(max_length=20)
-    distribution_level = models.CharField(max_length=20)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        verbose_name = "image access"
-        verbose_name_plural = "image access log"
-
-    def __str__(self) -> str:
-        return (
-            f"{self.at:%Y-%m-%d %H:%M} {self.username} ({self.country_code}) image {self.image_id}"
-        )
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError("Image access records cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Image access records cannot be deleted.")
