@@ -41,7 +41,7 @@ class VisibleObjectMixin:
         if "pk" in kwargs:
             from django.contrib.admin.utils import unquote
 
-            self.visible_item = rule.get_visible_or_404(
+            rule.get_visible_or_404(
                 user=request.user,
                 queryset=self.model._default_manager.all(),
                 pk=unquote(str(kwargs["pk"])),

@@ -38,13 +38,13 @@ def _params(route: str) -> tuple[str, ...]:
     return tuple(converters + groups + [f"_{i}" for i, _ in enumerate(anonymous)])
 
 
-def _walk(patterns, prefix: str = "", namespace: str = ""):
+def walk_patterns(patterns, prefix: str = "", namespace: str = ""):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             inner = namespace
             if pattern.namespace:
                 inner = f"{namespace}{pattern.namespace}:"
-            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            yield from walk_patterns(pattern.url_patterns, prefix + str(pattern.pattern), inner)
         elif isinstance(pattern, URLPattern):
             yield prefix + str(pattern.pattern), namespace + (pattern.name or "")
 
@@ -52,7 +52,7 @@ def _walk(patterns, prefix: str = "", namespace: str = ""):
 def admin_patterns() -> list[AdminPattern]:
     """Every URL pattern under ``/admin/`` the site resolves, in resolution order."""
     found = []
-    for route, name in _walk(get_resolver().url_patterns):
+    for route, name in walk_patterns(get_resolver().url_patterns):
         if route.lstrip("^").startswith("admin/"):
             found.append(AdminPattern(name=name, route=route, params=_params(route)))
     return found

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.urls import NoReverseMatch, get_resolver, reverse
 
-from tests.access.admin_urls import _walk
+from tests.access.admin_urls import walk_patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,7 @@ PARAMS = [
 
 def _page_urls():
     """Every page pattern of the portal (not the admin, not the API), its ids made hostile."""
-    for route, name in _walk(get_resolver().url_patterns):
+    for route, name in walk_patterns(get_resolver().url_patterns):
         if not name or route.startswith(("admin/", "api/", "^admin")) or name.startswith("test"):
             continue
         if "(" in route:  # Wagtail's page tree, a regular expression: a few paths by hand
