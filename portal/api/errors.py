@@ -12,7 +12,7 @@ from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
-from .parser import UnstorableText
+from .parser import NotAnObject, UnstorableText
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 def _unreadable_body(exc: HttpError) -> str | None:
     """The reason ninja could not parse a body, in words a person understands."""
     cause = exc.__cause__
-    if isinstance(cause, UnstorableText):
+    if isinstance(cause, (UnstorableText, NotAnObject)):
         return str(cause)
     if isinstance(cause, (ValueError, RecursionError)):
         return "The request body is not valid JSON. Send a JSON object encoded as UTF-8."

@@ -1,4 +1,6 @@
-"""Reading request bodies and query strings: text the database cannot store is bad input.
+"""Reading request bodies and query strings: text the database cannot store is bad input,
+and so is a JSON body that is not an object (a list or a bare value would otherwise be read
+as "no fields given" and answered as a successful, empty change).
 
 PostgreSQL refuses NUL characters in text and a JSON string may carry lone UTF-16
 surrogates (``"\\ud800"``) that cannot be encoded at all: either would otherwise surface
@@ -17,6 +19,10 @@ UNSTORABLE_MESSAGE = "Text may not contain NUL characters or invalid Unicode."
 
 class UnstorableText(ValueError):
     """A JSON body holding text the database cannot store."""
+
+
+class NotAnObject(ValueError):
+    """A JSON body that is not an object (every body of the API is one)."""
 
 
 def storable(text: str) -> bool:
@@ -51,6 +57,10 @@ class PortalParser(Parser):
 
     def parse_body(self, request):
         data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise NotAnObject(
+                'The request body must be a JSON object of fields, e.g. {"title": "..."}.'
+            )
         if _bad_text(data):
             # ninja turns any parse failure into a 400; errors.py shows this message.
             raise UnstorableText(f"The request body cannot be stored. {UNSTORABLE_MESSAGE}")

@@ -217,3 +217,19 @@ def test_a_body_over_the_request_limit_is_400(client, users, settings):
     )
     assert response.status_code == 400
     assert "too large" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("raw", [b"null", b"[null, null]", b'"title"', b"7"])
+def test_a_change_whose_body_is_not_an_object_is_400(client, users, alerts, raw):
+    """Found by the fuzzer against the demo: every field of a PATCH is optional, so a body
+    that is a list or a bare value was read as "nothing to change" and answered 200."""
+    alert = alerts[0]
+    response = client.generic(
+        "PATCH",
+        f"/api/v1/alerts/{alert.pk}",
+        raw,
+        content_type="application/json",
+        **_bearer(users["expert.tha"]),
+    )
+    assert response.status_code == 400, response.content
+    assert "JSON object" in response.json()["detail"]
