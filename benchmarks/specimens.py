@@ -140,7 +140,36 @@ def _pages() -> dict:
             "ratio_p50": round(measured["p50_ms"] / baseline["p50_ms"], 2),
             "ratio_p95": round(measured["p95_ms"] / baseline["p95_ms"], 2),
         }
+    restricted = (
+        specimens_visible_to(user=officer).exclude(distribution_level="public").order_by("pk")
+    )[SPECIMENS // 8]
+    results["access_log"] = _access_log_cost(
+        clients["officer"], restricted.get_absolute_url(), page
+    )
     return results
+
+
+def _access_log_cost(client, url: str, page) -> dict:
+    """The specimen page of a restricted specimen with its read written to the access log
+    against the same page with the write switched off, in the same run."""
+    from unittest import mock
+
+    from portal.access.models import AccessRecord
+
+    before = AccessRecord.objects.count()
+    measured = summary(timings(page(client, url), repeat=PAGE_REPEAT))
+    written = AccessRecord.objects.count() - before
+    assert written >= PAGE_REPEAT, "the page read a public specimen: nothing to log"
+    with mock.patch("portal.access.audit.item_read", lambda **kwargs: None):
+        baseline = summary(timings(page(client, url), repeat=PAGE_REPEAT))
+    return {
+        "url": url,
+        "records_written": written,
+        "with_access_log": measured,
+        "without_access_log": baseline,
+        "ratio_p50": round(measured["p50_ms"] / baseline["p50_ms"], 2),
+        "ratio_p95": round(measured["p95_ms"] / baseline["p95_ms"], 2),
+    }
 
 
 def twelve_megapixel_jpeg() -> bytes:
