@@ -71,4 +71,3 @@ async def test_usage_counts_know_the_user_under_asgi():
         assert ("THA-only forgery" in html) is False  # the side panel names no referrer
     # The views ran in asgiref's worker thread: close its connection before the teardown.
     await sync_to_async(connections.close_all)()
-
