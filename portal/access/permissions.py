@@ -69,7 +69,7 @@ class SuperusersReadOnlyPolicy(BasePermissionPolicy):
     access log. Every admin path (listing, inspect, bulk actions, choosers) asks this."""
 
     def user_has_permission(self, user, action):
-        return action == "view" and user.is_active and user.is_superuser
+        return action == "view" and rule.can_read_access_log(user)
 
     def user_has_any_permission(self, user, actions):
         return any(self.user_has_permission(user, action) for action in actions)

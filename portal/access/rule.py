@@ -333,6 +333,12 @@ def can_create(user: Any) -> bool:
     return user.is_superuser or (bool(user.country_id) and user.has_role(Role.EXPERT))
 
 
+def can_read_access_log(user: Any) -> bool:
+    """Whether ``user`` may read the access log: the network's administrators (superusers)
+    only. Nobody may change it."""
+    return bool(getattr(user, "is_active", False) and ALL in user_keys(user))
+
+
 def get_visible_or_404(*, user: Any, queryset: models.QuerySet, action: str = VIEW, **lookup):
     """The item matching ``lookup`` if ``user`` may see it; ``Http404`` otherwise.
 
