@@ -56,9 +56,10 @@ def populate(count: int) -> dict:
     from portal.alerts.models import AlertBulletin
     from portal.demo.network import demo_network_load
     from portal.specimens.models import Specimen
-    from search.indexing import _fulltext_write, entry_fields, entry_keys
+    from search.backends.database import fulltext_write
+    from search.indexing import entry_fields, entry_keys
     from search.models import SearchEntry
-    from search.registry import search_type_for
+    from search.registry import document_for, search_type_for
 
     demo_network_load()
     rng = random.Random(7)
@@ -105,6 +106,7 @@ def populate(count: int) -> dict:
                 severity=rng.choice(["low", "medium", "high", "critical"]),
                 tlp=rng.choice(["clear", "green", "amber"]),
                 status="published",
+                live=True,
                 distribution_level=rng.choice(levels),
             )
             for _ in range(count - len(specimens))
@@ -138,16 +140,16 @@ def populate(count: int) -> dict:
         label = f"Keys and entries ({search_type.slug})"
         for pk, item in tqdm(loaded.items(), desc=label, unit="item"):
             rule.sync_item_keys(item)
-            fields = entry_fields(search_type, search_type.document(item))
+            fields = entry_fields(search_type, document_for(search_type, item))
             if model is Specimen:  # as if photographed under one to three light sources
-                fields["light_sources"] = sorted(rng.sample(lights, rng.randint(1, 3)))
+                fields["facets"]["light_source"] = sorted(rng.sample(lights, rng.randint(1, 3)))
             keys = rule.keys_copy(entry_keys(search_type, item))
             entries.append(SearchEntry(content_type=ct, object_id=pk, view_keys=keys, **fields))
     SearchEntry.objects.bulk_create(entries, batch_size=5000)
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchVector
 
-        from search.indexing import POSTGRES_CONFIG
+        from search.backends.database import POSTGRES_CONFIG
 
         SearchEntry.objects.update(
             search_vector=SearchVector("title", weight="A", config=POSTGRES_CONFIG)
@@ -157,14 +159,14 @@ def populate(count: int) -> dict:
             cursor.execute("ANALYZE")
     else:
         for entry in SearchEntry.objects.iterator():
-            _fulltext_write(entry)
+            fulltext_write(entry)
     return {"specimens": len(specimens), "alerts": len(alerts), "entries": len(entries)}
 
 
 def _raw_query(query: str):
     from django.db import connection
 
-    from search.backends.database import words
+    from search.backends.base import words
 
     terms = words(query)
 

@@ -1,6 +1,8 @@
 """Search over everything a user may see: one entry point, ``search(user, query, filters,
-page)``, over every registered content type (``search.registry``), on the database backend
-(PostgreSQL full-text or SQLite FTS5); the access rule filters inside each query."""
+page)``, over every registered content type (``search.registry``: content apps register
+their types, facets and marks; search imports none of them), on the database backend
+(PostgreSQL full-text or SQLite FTS5) or Elasticsearch, behind one interface
+(``search.backends.base``); the access rule filters inside each query."""
 
 from django.conf import settings
 

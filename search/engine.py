@@ -1,8 +1,10 @@
 """``search(user, query, filters, page)``: hits, facets and total of what ``user`` may see.
 
-The access rule filters inside the query (``rule.visible_rows`` on each entry's copy of
-its item's view keys) before matching, counting, faceting and paging, so totals, facets
-and snippets only ever come from visible items — never by dropping hits afterwards.
+The engine reads the request against the registry (which filters exist, which facets the
+chosen types declare), decides the page, picks the backend and calls it through the one
+interface of ``search.backends.base``; the backends never import the engine. The access
+rule filters inside each backend's query, before matching, counting, faceting and paging,
+so totals, facets and snippets only ever come from visible items.
 """
 
 from __future__ import annotations
@@ -12,14 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
-from portal.access import rule
-
-from .backends.database import FACETS, START, STOP, Counts, DatabaseBackend, words
-from .models import SearchEntry
-from .registry import search_types
+from .backends.base import START, STOP, TYPE_FACET, Request, Row, SearchBackend, words
+from .registry import facets_of, search_type_named, search_types
 
 PER_PAGE = 20
 #: The deepest page anyone can ask for (10,000 results: Elasticsearch's default window);
@@ -37,6 +35,8 @@ class Hit:
     snippet: SafeString
     thumbnail_url: str = ""
     marks: dict[str, str] = field(default_factory=dict)
+    #: False for a partial match (some of the words, not all).
+    complete: bool = True
 
     def as_data(self) -> dict[str, Any]:
         return {
@@ -47,6 +47,7 @@ class Hit:
             "snippet": str(self.snippet),
             "thumbnail_url": self.thumbnail_url,
             "marks": self.marks,
+            "complete": self.complete,
         }
 
 
@@ -54,12 +55,28 @@ class Hit:
 class SearchResults:
     query: str
     hits: list[Hit]
+    #: Every result: the complete matches, then the partial ones.
     total: int
+    #: Facet name → value → count; ``type`` and every facet of the chosen types present.
     facets: dict[str, dict[str, int]]
     page: int
     pages: int
-    #: True when no item matched every word and the hits match some of them.
-    partial: bool = False
+    #: How many results hold every word: they come first, partial matches after them.
+    complete: int = 0
+
+    @property
+    def partial(self) -> bool:
+        """Whether some results hold only some of the words."""
+        return self.total > self.complete
+
+    @property
+    def partial_from(self) -> int | None:
+        """Where on this page the partial matches begin (an index into ``hits``), if they
+        begin on it or before it."""
+        for index, hit in enumerate(self.hits):
+            if not hit.complete:
+                return index
+        return None
 
 
 def highlight(text: str | None) -> SafeString:
@@ -68,77 +85,91 @@ def highlight(text: str | None) -> SafeString:
     return mark_safe(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
 
 
-def visible_entries(user) -> QuerySet:
-    return rule.visible_rows(user=user, queryset=SearchEntry.objects.all(), keys_field="view_keys")
+def backend() -> SearchBackend:
+    """The configured backend (``SEARCH_BACKEND``): the database unless Elasticsearch."""
+    if settings.SEARCH_BACKEND == "elasticsearch":
+        from .backends.elastic import ElasticBackend
+
+        return ElasticBackend()
+    from .backends.database import DatabaseBackend
+
+    return DatabaseBackend()
 
 
-def _hit(*, type, object_id, title, title_marked, url, snippet, thumbnail_url, marks) -> Hit:
+def filters_read(filters: dict[str, str] | None) -> dict[str, str]:
+    """The filters search knows (the type and every registered facet), each value read as
+    its facet reads URL values; unknown names and empty values are left out."""
+    known: dict[str, str] = {}
+    for name, value in (filters or {}).items():
+        value = (value or "").replace("\x00", "").strip()
+        if not value:
+            continue
+        if name == TYPE_FACET:
+            known[name] = value
+            continue
+        facet = next((f for f in facets_of(search_types()) if f.name == name), None)
+        if facet is not None:
+            known[name] = facet.normalize(value)
+    return known
+
+
+def facet_names(filters: dict[str, str]) -> tuple[str, ...]:
+    """The facets to count: the type, and those of the chosen type (all types if none)."""
+    chosen = search_type_named(filters.get(TYPE_FACET, ""))
+    types = [chosen] if chosen else search_types()
+    return (TYPE_FACET, *(facet.name for facet in facets_of(types)))
+
+
+def _hit(row: Row) -> Hit:
     return Hit(
-        type=type,
-        id=object_id,
-        title=title,
-        title_html=highlight(title_marked or title),
-        url=url,
-        snippet=highlight(snippet),
-        thumbnail_url=thumbnail_url,
-        marks=marks,
+        type=row.type,
+        id=row.object_id,
+        title=row.title,
+        title_html=highlight(row.title_marked or row.title),
+        url=row.url,
+        snippet=highlight(row.snippet),
+        thumbnail_url=row.thumbnail_url,
+        marks=row.marks,
+        complete=row.complete,
     )
 
 
-def elasticsearch_enabled() -> bool:
-    return settings.SEARCH_BACKEND == "elasticsearch"
-
-
 def run(user, query: str, filters: dict[str, str] | None = None, page: int = 1) -> SearchResults:
-    filters = {k: v for k, v in (filters or {}).items() if k in FACETS and v}
-    page = min(max(1, page), MAX_PAGE)
-    if elasticsearch_enabled():
-        from .backends import elastic
-
-        return elastic.search(user, query, filters, page)
+    """One page of results; a page past the last (a stale link, a hostile number) is the
+    last page, whatever the backend — the rule lives here, not in each backend."""
     terms = words(query)
-    empty = SearchResults(query=query, hits=[], total=0, facets={}, page=1, pages=0)
     if not terms:
-        return empty
-    backend = DatabaseBackend()
-    base = visible_entries(user)
-    partial = False
+        return SearchResults(query=query, hits=[], total=0, facets={}, page=1, pages=0)
+    filters = filters_read(filters)
+    names = facet_names(filters)
+    engine = backend()
+    page = min(max(1, page), MAX_PAGE)
 
-    def counted(page: int, every: bool) -> Counts:
-        return backend.counts(
-            base,
-            terms,
-            every=every,
-            filters=filters,
-            offset=(page - 1) * PER_PAGE,
-            limit=PER_PAGE,
+    def ask(page: int):
+        return engine.search(
+            Request(
+                user=user,
+                terms=terms,
+                filters=filters,
+                facets=names,
+                offset=(page - 1) * PER_PAGE,
+                limit=PER_PAGE,
+            )
         )
 
-    counts = counted(max(1, page), every=True)
-    # Nothing matches every word (filters aside): let any word match, and say so.
-    if counts.matched == 0 and len(terms) > 1:
-        counts, partial = counted(max(1, page), every=False), True
-    pages = max(1, -(-counts.total // PER_PAGE))
-    if page > pages:  # past the end (a stale link): the last page
+    answer = ask(page)
+    pages = min(max(1, -(-answer.total // PER_PAGE)), MAX_PAGE)
+    if page > pages:
         page = pages
-        counts = counted(page, every=not partial)
-    page = max(1, page)
-    hits = [
-        _hit(
-            type=row.type,
-            object_id=row.object_id,
-            title=row.title,
-            title_marked=row.title_marked,
-            url=row.url,
-            snippet=row.snippet,
-            thumbnail_url=row.thumbnail_url,
-            marks=row.marks,
-        )
-        for row in backend.marked(counts.page_ids, terms, every=not partial)
-    ]
-    total, facets = counts.total, counts.facets
+        answer = ask(page)
     return SearchResults(
-        query=query, hits=hits, total=total, facets=facets, page=page, pages=pages, partial=partial
+        query=query,
+        hits=[_hit(row) for row in answer.rows],
+        total=answer.total,
+        facets=answer.facets,
+        page=page,
+        pages=pages,
+        complete=answer.complete,
     )
 
 
@@ -148,15 +179,6 @@ def suggest(user, query: str, limit: int = 8) -> list[dict[str, str]]:
     terms = words(query)
     if not terms or len(query.strip()) < 2:
         return []
-    if elasticsearch_enabled():
-        from .backends import elastic
-
-        return elastic.suggest(user, query, limit)
-    labels = {t.slug: t.label for t in search_types()}
-    rows = (
-        DatabaseBackend()
-        .titles_starting(visible_entries(user), terms)
-        .order_by("title", "pk")
-        .values("type", "title", "url")[:limit]
-    )
+    labels = {t.slug: str(t.label) for t in search_types()}
+    rows = backend().suggest(user=user, terms=terms, limit=limit)
     return [{**row, "type_label": labels.get(row["type"], row["type"])} for row in rows]

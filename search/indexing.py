@@ -11,22 +11,39 @@ from __future__ import annotations
 
 import logging
 
+import elasticsearch
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.postgres.search import SearchVector
-from django.db import connection, transaction
+from django.db import OperationalError, transaction
 from django.db.models.signals import post_delete, post_save
 
+import portal.core.batching as batching
 from portal.access import rule
+from portal.core.tasks import enqueue_on_commit, retrying_task
 
+from .backends.database import fulltext_delete, fulltext_write
 from .models import SearchEntry
-from .registry import SearchDocument, SearchType, search_type_for, search_types
+from .registry import SearchDocument, SearchType, document_for, search_type_for, search_types
 
 logger = logging.getLogger(__name__)
 
-#: PostgreSQL text-search configuration (English stems, accents removed): migration 0002.
-POSTGRES_CONFIG = "portal_search"
+
+def entry_sync(*, content_type: str, object_id: int) -> SearchEntry | None:
+    """Bring the index in step with one item: its database entry and, where configured,
+    its Elasticsearch document — written from the item's current state, or removed when
+    the item is gone or no longer indexable.
+
+    Plain arguments (``"specimens.specimen"``, a pk) and no request state: it runs after
+    a commit, and may run later, elsewhere and again (a background task with retry)."""
+    model = apps.get_model(content_type)
+    item = model._default_manager.filter(pk=object_id).first()
+    if item is None:
+        entry_delete(
+            content_type_id=ContentType.objects.get_for_model(model).pk, object_id=object_id
+        )
+        return None
+    return entry_update(item)
 
 
 def entry_update(item) -> SearchEntry | None:
@@ -38,7 +55,7 @@ def entry_update(item) -> SearchEntry | None:
     if not search_type.indexable(item):
         entry_delete(content_type_id=ct.pk, object_id=item.pk)
         return None
-    document = search_type.document(item)
+    document = document_for(search_type, item)
     with transaction.atomic():
         # Keys read under the item's lock are no older than the last committed sync, and
         # a sync still to come waits for this write, then rewrites the copy itself.
@@ -51,7 +68,7 @@ def entry_update(item) -> SearchEntry | None:
                 "view_keys": rule.keys_copy(entry_keys(search_type, item)),
             },
         )
-        _fulltext_write(entry)
+        fulltext_write(entry)
     if settings.SEARCH_BACKEND == "elasticsearch":
         from .backends import elastic
 
@@ -66,10 +83,7 @@ def entry_fields(search_type: SearchType, document: SearchDocument) -> dict:
         "title": document.title[:300],
         "body": document.body,
         "url": document.url,
-        "issuing_country": document.issuing_country or "",
-        "document_type": document.document_type or "",
-        "fraud_type": document.fraud_type or "",
-        "light_sources": sorted(set(document.light_sources)),
+        "facets": document.facets,
         "thumbnail_url": document.thumbnail_url,
         "marks": document.marks,
     }
@@ -106,40 +120,40 @@ def entry_delete(*, content_type_id: int, object_id: int) -> None:
     if not ids:
         return
     SearchEntry.objects.filter(pk__in=ids).delete()
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.executemany("DELETE FROM search_entry_fts WHERE rowid = %s", [[i] for i in ids])
+    fulltext_delete(ids)
 
 
-def _fulltext_write(entry: SearchEntry) -> None:
-    if connection.vendor == "postgresql":
-        SearchEntry.objects.filter(pk=entry.pk).update(
-            search_vector=SearchVector("title", weight="A", config=POSTGRES_CONFIG)
-            + SearchVector("body", weight="B", config=POSTGRES_CONFIG)
-        )
-    elif connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM search_entry_fts WHERE rowid = %s", [entry.pk])
-            cursor.execute(
-                "INSERT INTO search_entry_fts (rowid, title, body) VALUES (%s, %s, %s)",
-                [entry.pk, entry.title, entry.body],
-            )
+def _transient(error: BaseException) -> bool:
+    """Worth another try: a lost connection, a timeout, a lock, an overloaded cluster;
+    not a mapping or query the server refuses (those are bugs)."""
+    if isinstance(error, elasticsearch.ApiError):
+        return error.status in {408, 429, 502, 503, 504}
+    return True
+
+
+@retrying_task(
+    retry_on=(
+        elasticsearch.ConnectionError,
+        elasticsearch.ConnectionTimeout,
+        elasticsearch.ApiError,
+        OperationalError,
+    ),
+    retry_if=_transient,
+)
+def entry_sync_task(content_type: str, object_id: int) -> None:
+    """``entry_sync`` as a background task (portal/core/tasks.py): the item is saved
+    whatever happens here; an Elasticsearch server that is down or busy is tried again
+    with backoff, and a rebuild (``rebuild_search_index``) catches up on what gave up."""
+    entry_sync(content_type=content_type, object_id=object_id)
 
 
 def _update_later(model, pk) -> None:
-    def run() -> None:
-        item = model._default_manager.filter(pk=pk).first()
-        try:
-            if item is None:
-                entry_delete(
-                    content_type_id=ContentType.objects.get_for_model(model).pk, object_id=pk
-                )
-            else:
-                entry_update(item)
-        except Exception:  # the item is saved; search catches up on the next save or rebuild
-            logger.exception("The search entry of %s %s could not be written", model.__name__, pk)
-
-    transaction.on_commit(run)
+    """Sync the item's entry by a task enqueued on commit (never for a rollback): once per
+    item in a ``portal.core.batching`` block (the task reads the item when it runs)."""
+    label = model._meta.label_lower
+    batching.once(
+        ("search.entry", label, pk), lambda: enqueue_on_commit(entry_sync_task, label, pk)
+    )
 
 
 def _saved(sender, instance, raw=False, **kwargs):

@@ -18,10 +18,9 @@ class SearchEntry(models.Model):
     title = models.CharField(max_length=300)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=300)
-    issuing_country = models.CharField(max_length=3, blank=True)
-    document_type = models.CharField(max_length=30, blank=True)
-    fraud_type = models.CharField(max_length=40, blank=True)
-    light_sources = models.JSONField(default=list, blank=True)
+    #: Facet name → the item's values, as its type declares them: ``{"issuing_country":
+    #: ["VNM"], "light_source": ["ir", "uv"]}`` (on PostgreSQL a GIN index answers ``@>``).
+    facets = models.JSONField(default=dict, blank=True)
     thumbnail_url = models.CharField(max_length=300, blank=True)
     marks = models.JSONField(default=dict, blank=True)
     #: ``rule.keys_copy`` of the item's view keys: ``{"country:THA": true, ...}``.
@@ -35,8 +34,8 @@ class SearchEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["content_type", "object_id"], name="unique_entry")
         ]
-        # The GIN index on search_vector (PostgreSQL) and the FTS5 table (SQLite) are
-        # made by migration 0002 for the database in use.
+        # The GIN indexes on search_vector and facets (PostgreSQL) and the FTS5 table
+        # (SQLite) are made by migrations 0002 and 0004 for the database in use.
         indexes = [models.Index(fields=["type"])]
 
     def __str__(self) -> str:

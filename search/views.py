@@ -1,4 +1,8 @@
-"""The search page (``/search/?q=``) and the header box's suggestions."""
+"""The search page (``/search/?q=``) and the header box's suggestions.
+
+Nothing here names a content type: the tabs are the registered types, the filters and the
+facet panel are the facets the chosen types declare (all types' when none is chosen), the
+badges of a result card are its type's marks."""
 
 from __future__ import annotations
 
@@ -7,104 +11,114 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import render
-
-from portal.access.models import Country
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 from . import search, suggest
-from .engine import FACETS
-from .registry import search_types
+from .backends.base import TYPE_FACET
+from .engine import SearchResults
+from .registry import facets_of, filter_names, marks_of, search_type_named, search_types
 
 
-def _labels() -> dict[str, dict[str, str]]:
-    from portal.alerts.models import Severity, Tlp
-    from portal.specimens.models.vocabularies import DocumentType, FraudType, LightSource
+def facet_panels(results: SearchResults, filters: dict[str, str], link) -> list[dict]:
+    """The facet panel: each counted facet with a panel, its values labelled (one call
+    of the facet's ``labels`` per facet), and links that add or remove its filter."""
+    declared = {facet.name: facet for facet in facets_of(search_types())}
+    panels = []
+    for name, counts in results.facets.items():
+        facet = declared.get(name)
+        if facet is None or not facet.panel or not counts:
+            continue
+        labels = facet.labels(list(counts))
+        active = filters.get(name, "")
+        panels.append(
+            {
+                "name": name,
+                "title": facet.label,
+                "values": [
+                    {
+                        "label": labels.get(value, value),
+                        "count": count,
+                        "active": active == value,
+                        "url": link(**{name: "" if active == value else value, "page": ""}),
+                    }
+                    for value, count in counts.items()
+                ],
+            }
+        )
+    return panels
 
-    return {
-        "type": {t.slug: t.label for t in search_types()},
-        "document_type": dict(DocumentType.choices),
-        "fraud_type": dict(FraudType.choices),
-        "light_source": dict(LightSource.choices),
-        "tlp": dict(Tlp.choices),
-        "severity": dict(Severity.choices),
+
+def hit_marks(results: SearchResults) -> list[list[dict[str, str]]]:
+    """Each hit's badges: the marks its type declares, labelled (one call per mark)."""
+    wanted: dict[tuple[str, str], set[str]] = {}
+    for hit in results.hits:
+        for mark in marks_of(hit.type):
+            if hit.marks.get(mark.name):
+                wanted.setdefault((hit.type, mark.name), set()).add(hit.marks[mark.name])
+    labels = {
+        (slug, mark.name): mark.labels(sorted(wanted[slug, mark.name]))
+        for slug in {slug for slug, _name in wanted}
+        for mark in marks_of(slug)
+        if (slug, mark.name) in wanted
     }
-
-
-FACET_TITLES = {
-    "issuing_country": "Issuing country",
-    "document_type": "Document type",
-    "fraud_type": "Fraud type",
-    "light_source": "Light source",
-}
+    return [
+        [
+            {
+                "name": mark.name,
+                "value": hit.marks[mark.name],
+                "css": hit.marks[mark.name].replace("+", "-"),
+                "label": labels[hit.type, mark.name].get(hit.marks[mark.name], ""),
+            }
+            for mark in marks_of(hit.type)
+            if hit.marks.get(mark.name)
+        ]
+        for hit in results.hits
+    ]
 
 
 @login_required
 def search_page(request):
     query = request.GET.get("q", "").strip()
-    filters = {name: request.GET.get(name, "").strip() for name in FACETS}
+    filters = {name: request.GET.get(name, "").strip() for name in filter_names()}
     try:
         page = int(request.GET.get("page", "1"))
     except ValueError:
         page = 1
     results = search(request.user, query, filters, page)
-    labels = _labels()
-    countries = dict(
-        Country.objects.filter(code__in=results.facets.get("issuing_country", {})).values_list(
-            "code", "name"
-        )
-    )
-    labels["issuing_country"] = {code: f"{name} ({code})" for code, name in countries.items()}
 
     def link(**changes) -> str:
         params = {"q": query, **{k: v for k, v in filters.items() if v}}
         params.update(changes)
         return "?" + urlencode({k: v for k, v in params.items() if v})
 
-    type_counts = results.facets.get("type", {})
+    types = search_types()
+    type_counts = results.facets.get(TYPE_FACET, {})
     tabs = [
         {
-            "label": "All",
+            "label": _("All"),
             "count": sum(type_counts.values()),
             "url": link(type="", page=""),
-            "active": not filters["type"],
+            "active": not filters[TYPE_FACET],
         }
     ] + [
         {
             "label": t.label,
             "count": type_counts.get(t.slug, 0),
             "url": link(type=t.slug, page=""),
-            "active": filters["type"] == t.slug,
+            "active": filters[TYPE_FACET] == t.slug,
         }
-        for t in search_types()
-    ]
-    facets = [
-        {
-            "name": name,
-            "title": title,
-            "values": [
-                {
-                    "label": labels[name].get(value, value),
-                    "count": count,
-                    "active": filters[name] == value,
-                    "url": link(**{name: "" if filters[name] == value else value, "page": ""}),
-                }
-                for value, count in results.facets.get(name, {}).items()
-            ],
-        }
-        for name, title in FACET_TITLES.items()
-        if results.facets.get(name)
+        for t in types
     ]
     hits = [
         {
             "hit": hit,
-            "type_label": labels["type"].get(hit.type, hit.type),
-            "tlp": hit.marks.get("tlp", ""),
-            "tlp_class": hit.marks.get("tlp", "").replace("+", "-"),
-            "tlp_label": labels["tlp"].get(hit.marks.get("tlp", ""), ""),
-            "severity": hit.marks.get("severity", ""),
-            "severity_label": labels["severity"].get(hit.marks.get("severity", ""), ""),
+            "type_label": getattr(search_type_named(hit.type), "label", hit.type),
+            "marks": marks,
         }
-        for hit in results.hits
+        for hit, marks in zip(results.hits, hit_marks(results), strict=True)
     ]
+    facet_filters = [name for name in filter_names() if name != TYPE_FACET]
     return render(
         request,
         "search/page.html",
@@ -112,14 +126,29 @@ def search_page(request):
             "query": query,
             "results": results,
             "hits": hits,
+            "partial_from": results.partial_from if results.complete else None,
             "tabs": tabs,
-            "facets": facets,
-            "active_filters": any(filters[name] for name in FACET_TITLES),
-            "clear_url": link(**dict.fromkeys(FACET_TITLES, ""), page=""),
+            "facets": facet_panels(results, filters, link),
+            "browse": _browse_links(types),
+            "type_labels": [t.label for t in types],
+            "active_filters": any(filters[name] for name in facet_filters),
+            "clear_url": link(**dict.fromkeys(facet_filters, ""), page=""),
             "previous_url": link(page=results.page - 1) if results.page > 1 else "",
             "next_url": link(page=results.page + 1) if results.page < results.pages else "",
         },
     )
+
+
+def _browse_links(types) -> list[dict]:
+    links = []
+    for search_type in types:
+        try:
+            url = reverse(search_type.browse_url) if search_type.browse_url else ""
+        except NoReverseMatch:
+            url = ""
+        if url:
+            links.append({"label": search_type.label, "url": url})
+    return links
 
 
 @login_required

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
+from portal.specimens.search import DOCUMENT_TYPE, FRAUD_TYPE, ISSUING_COUNTRY
+from search.facets import Mark, choices_labels
 from search.registry import (
     SearchDocument,
     SearchType,
@@ -23,16 +27,25 @@ def alert_document(alert) -> SearchDocument:
         title=alert.title,
         body=body,
         url=alert.get_absolute_url(),
-        issuing_country=alert.issuing_country_id or "",
-        document_type=alert.document_type,
-        fraud_type=alert.fraud_type,
         marks={"tlp": alert.tlp, "severity": alert.severity, "status": alert.status},
     )
 
 
 def register() -> None:
-    from .models import AlertBulletin
+    from .models import AlertBulletin, Severity, Tlp
 
     search_type_register(
-        SearchType(slug="alert", label="Alerts", model=AlertBulletin, document=alert_document)
+        SearchType(
+            slug="alert",
+            label=_("Alerts"),
+            model=AlertBulletin,
+            document=alert_document,
+            # The facets specimens declare too: one panel, one URL parameter each.
+            facets=(ISSUING_COUNTRY, DOCUMENT_TYPE, FRAUD_TYPE),
+            marks=(
+                Mark("tlp", labels=choices_labels(Tlp)),
+                Mark("severity", labels=choices_labels(Severity)),
+            ),
+            browse_url="alerts:list",
+        )
     )

@@ -2,12 +2,49 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
+from search.facets import Facet, Mark, choices_labels, country_labels, upper
 from search.registry import (
     SearchDocument,
     SearchType,
     country_words,
     document_text,
     search_type_register,
+)
+
+from .models.vocabularies import DocumentType, FraudType, Kind, LightSource
+
+# Facets shared with alerts (``portal.alerts.search``): one declaration, one URL parameter.
+ISSUING_COUNTRY = Facet(
+    name="issuing_country",
+    label=_("Issuing country"),
+    values=lambda item: [item.issuing_country_id],
+    labels=country_labels,
+    normalize=upper,
+)
+DOCUMENT_TYPE = Facet(
+    name="document_type",
+    label=_("Document type"),
+    values=lambda item: [item.document_type],
+    labels=choices_labels(DocumentType),
+)
+FRAUD_TYPE = Facet(
+    name="fraud_type",
+    label=_("Fraud type"),
+    values=lambda item: [item.fraud_type],
+    labels=choices_labels(FraudType),
+)
+#: A specimen's images' lights; a glossary term's "look under" lights.
+LIGHT_SOURCE = Facet(
+    name="light_source",
+    label=_("Light source"),
+    values=lambda item: (
+        item.light_sources
+        if hasattr(item, "light_sources")
+        else [image.light_source for image in item.images.all()]
+    ),
+    labels=choices_labels(LightSource),
 )
 
 
@@ -32,10 +69,7 @@ def specimen_document(specimen) -> SearchDocument:
         title=specimen.title,
         body=body,
         url=specimen.get_absolute_url(),
-        issuing_country=specimen.issuing_country_id or "",
-        document_type=specimen.document_type,
-        fraud_type=specimen.fraud_type,
-        light_sources=[image.light_source for image in images],
+        facets={"light_source": [image.light_source for image in images]},
         thumbnail_url=images[0].thumbnail_url if images else "",
         marks={"kind": specimen.kind},
     )
@@ -51,7 +85,6 @@ def glossary_document(term) -> SearchDocument:
             *term.light_source_labels,
         ),
         url=term.get_absolute_url(),
-        light_sources=list(term.light_sources),
     )
 
 
@@ -61,9 +94,12 @@ def register() -> None:
     search_type_register(
         SearchType(
             slug="specimen",
-            label="Specimens",
+            label=_("Specimens"),
             model=Specimen,
             document=specimen_document,
+            facets=(ISSUING_COUNTRY, DOCUMENT_TYPE, FRAUD_TYPE, LIGHT_SOURCE),
+            marks=(Mark("kind", labels=choices_labels(Kind)),),
+            browse_url="specimens:library",
             dependents=(
                 (SpecimenImage, lambda image: image.specimen),
                 (SpecimenFeature, lambda feature: feature.specimen),
@@ -73,9 +109,11 @@ def register() -> None:
     search_type_register(
         SearchType(
             slug="glossary",
-            label="Glossary",
+            label=_("Glossary"),
             model=GlossaryTerm,
             document=glossary_document,
+            facets=(LIGHT_SOURCE,),
+            browse_url="specimens:glossary",
             open_to_members=True,
         )
     )

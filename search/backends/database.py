@@ -2,41 +2,42 @@
 removed) or SQLite FTS5 (bm25, Porter stems, diacritics removed) over ``SearchEntry``,
 filtered by the access rule inside the query.
 
-One statement answers a search: the visible matching entries are computed once (a
-materialized CTE, ``m``), and the total, every facet and the page's ids are read from it
+One statement answers a search: the visible entries holding some of the words are computed
+once (a materialized CTE, ``m``, each row knowing whether it holds every word), and the
+total, the count of complete matches, every facet and the page's ids are read from it
 (``UNION ALL`` of grouped counts). A second fetches the page's rows with their highlighted
-title and snippet, so only 20 rows are ever marked up.
+title and snippet, so only one page of rows is ever marked up.
+
+Facets are generic: an entry's ``facets`` is a JSON object of lists (``{"light_source":
+["uv", "ir"]}``), unnested by ``jsonb_each`` / ``json_each``; facet names reach the SQL only
+as parameters, never as text of the statement.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorExact,
+)
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
-from ..indexing import POSTGRES_CONFIG
+from portal.access import rule
+
 from ..models import SearchEntry
+from .base import START, STOP, TYPE_FACET, Answer, Request, Row, SearchBackend, facets_sorted
 
-#: Highlight markers put in by the database, escaped-safe: replaced by <mark> after
-#: the snippet's text is HTML-escaped (see ``search.highlight``).
-START, STOP = "\ue000", "\ue001"
+#: PostgreSQL text-search configuration (English stems, accents removed): migration 0002.
+POSTGRES_CONFIG = "portal_search"
 
-#: Facets stored in one column of the entry each; ``light_source`` is the one list facet
-#: (an entry's ``light_sources``).
-COLUMN_FACETS = ("type", "issuing_country", "document_type", "fraud_type")
-LIST_FACET = "light_source"
-FACETS = (*COLUMN_FACETS, LIST_FACET)
-
-_WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())[:12]
+#: Best first: complete matches, then relevance, then the newest.
+ORDER = "complete DESC, rank DESC, updated_at DESC, id"
 
 
 def _fts_quoted(terms: list[str]) -> list[str]:
@@ -44,151 +45,180 @@ def _fts_quoted(terms: list[str]) -> list[str]:
     return ['"' + term.replace('"', "") + '"' for term in terms]
 
 
-@dataclass(frozen=True)
-class Counts:
-    """What one search statement returns."""
-
-    #: Visible entries matching the words, facet filters aside.
-    matched: int
-    #: ... and the facet filters.
-    total: int
-    facets: dict[str, dict[str, int]]
-    #: The ids of the requested page, best first.
-    page_ids: list[int]
+def _fts_expression(terms: list[str], *, every: bool) -> str:
+    return (" " if every else " OR ").join(_fts_quoted(terms))
 
 
-class DatabaseBackend:
-    """Matching, ranking, counting and snippets; the caller passes the visible entries
-    (``rule.visible_rows``) and the facet filters."""
+def _pg_query(terms: list[str], *, every: bool) -> SearchQuery:
+    query = None
+    for term in terms:
+        part = SearchQuery(term, config=POSTGRES_CONFIG, search_type="plain")
+        query = part if query is None else (query & part if every else query | part)
+    return query
+
+
+def visible_entries(user) -> QuerySet:
+    """The entries ``user`` may see (their copy of the item's view keys meets the user's)."""
+    return rule.visible_rows(user=user, queryset=SearchEntry.objects.all(), keys_field="view_keys")
+
+
+class DatabaseBackend(SearchBackend):
+    """Matching, ranking, counting and snippets in the database in use."""
 
     def __init__(self) -> None:
         self.vendor = connection.vendor
+        self.postgres = self.vendor == "postgresql"
 
-    def counts(
-        self,
-        queryset: QuerySet,
-        terms: list[str],
-        *,
-        every: bool,
-        filters: dict[str, str],
-        offset: int,
-        limit: int,
-    ) -> Counts:
-        """Total, facets and one page of ids of the entries of ``queryset`` matching all
-        ``terms`` (``every``) or any of them, in one statement."""
-        columns = ("id", "updated_at", *COLUMN_FACETS, "light_sources")
-        if self.vendor == "postgresql":
-            query = self._pg_query(terms, every=every)
-            matched = (
-                queryset.filter(search_vector=query)
-                .annotate(rank=SearchRank(F("search_vector"), query, cover_density=True))
-                .values(*columns, "rank")
-            )
-            sql, params = matched.query.sql_with_params()
-            head, head_params = f"WITH m AS MATERIALIZED ({sql})", list(params)
-        else:
-            # FTS5 ranks in its own scan (``r``); the visible entries join it by rowid.
-            sql, params = queryset.values(*columns).query.sql_with_params()
-            head = (
-                "WITH r AS MATERIALIZED (SELECT rowid AS id, -bm25(search_entry_fts, 10.0, 1.0)"
-                " AS rank FROM search_entry_fts WHERE search_entry_fts MATCH %s),"
-                f" m AS MATERIALIZED (SELECT v.*, r.rank FROM ({sql}) v JOIN r ON r.id = v.id)"
-            )
-            head_params = [self._fts_expression(terms, every=every), *params]
+    # --- search ---------------------------------------------------------------------------
+
+    def search(self, request: Request) -> Answer:
+        head, head_params = self._matches(request.user, request.terms)
         arms: list[tuple[str, list]] = [
-            ("SELECT 'matched', '', COUNT(*) FROM m", []),
-            self._arm("SELECT 'total', '', COUNT(*) FROM m", filters),
+            self._arm("SELECT 'total', '', COUNT(*) FROM m", request.filters),
+            self._arm(
+                "SELECT 'complete', '', COUNT(*) FROM m", request.filters, extra="m.complete"
+            ),
         ]
-        for name in COLUMN_FACETS:
+        if TYPE_FACET in request.facets:
             arms.append(
                 self._arm(
-                    f"SELECT '{name}', m.{name}, COUNT(*) FROM m",
-                    filters,
-                    skip=name,
-                    extra=f"m.{name} <> ''",
-                    tail=f"GROUP BY m.{name}",
+                    f"SELECT '{TYPE_FACET}', m.type, COUNT(*) FROM m",
+                    request.filters,
+                    skip=TYPE_FACET,
+                    tail="GROUP BY m.type",
                 )
             )
-        elements = (
-            "CROSS JOIN LATERAL jsonb_array_elements_text(m.light_sources) AS ls(value)"
-            if self.vendor == "postgresql"
-            else ", json_each(m.light_sources) AS ls"
-        )
-        arms.append(
-            self._arm(
-                f"SELECT '{LIST_FACET}', ls.value, COUNT(*) FROM m {elements}",
-                filters,
-                skip=LIST_FACET,
-                tail="GROUP BY ls.value",
+        listed = [name for name in request.facets if name != TYPE_FACET]
+        # The facets nobody filters by share one arm; each filtered one counts with every
+        # filter but its own (one can switch between its values).
+        unfiltered = [name for name in listed if name not in request.filters]
+        groups = [(unfiltered, "")] if unfiltered else []
+        groups += [([name], name) for name in listed if name in request.filters]
+        for names, skip in groups:
+            select, params = self._facet_select(names)
+            sql, arm_params = self._arm(
+                select, request.filters, skip=skip, tail="GROUP BY f.key, v.value"
             )
-        )
-        order = "rank DESC, updated_at DESC, id"
+            arms.append((sql, params + arm_params))
         page_sql, page_params = self._arm(
-            "SELECT m.id, m.rank, m.updated_at FROM m", filters, tail=f"ORDER BY {order}"
+            "SELECT m.id, m.complete, m.rank, m.updated_at FROM m",
+            request.filters,
+            tail=f"ORDER BY {ORDER}",
         )
         arms.append(
             (
-                f"SELECT 'hit', CAST(p.id AS TEXT), ROW_NUMBER() OVER (ORDER BY {order})"
+                f"SELECT 'hit', CAST(p.id AS TEXT), ROW_NUMBER() OVER (ORDER BY {ORDER})"
                 f" FROM ({page_sql} LIMIT %s OFFSET %s) p",
-                [*page_params, limit, offset],
+                [*page_params, request.limit, request.offset],
             )
         )
-        # Facet names and columns are the constants above; values only travel as parameters.
         sql = head + " " + " UNION ALL ".join(arm for arm, _ in arms)
         params = head_params + [p for _, arm_params in arms for p in arm_params]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        matched = total = 0
-        facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+        total = complete = 0
+        facets: dict[str, dict[str, int]] = {name: {} for name in request.facets}
         page: list[tuple[int, int]] = []
         for kind, value, count in rows:
-            if kind == "matched":
-                matched = count
-            elif kind == "total":
+            if kind == "total":
                 total = count
+            elif kind == "complete":
+                complete = count
             elif kind == "hit":
                 page.append((count, int(value)))
-            else:
+            elif kind in facets:
                 facets[kind][value] = count
-        ordered = {
-            name: dict(sorted(values.items(), key=lambda item: (-item[1], item[0])))
-            for name, values in facets.items()
-        }
-        return Counts(
-            matched=matched, total=total, facets=ordered, page_ids=[pk for _, pk in sorted(page)]
+        ids = [pk for _, pk in sorted(page)]
+        return Answer(
+            total=total,
+            complete=complete,
+            facets=facets_sorted(facets),
+            rows=self._marked(ids, request.terms, first_partial=complete - request.offset),
+        )
+
+    def _matches(self, user, terms: list[str]) -> tuple[str, list]:
+        """The CTE ``m``: visible entries holding some term, with ``rank`` and ``complete``."""
+        columns = ("id", "updated_at", "type", "facets")
+        visible = visible_entries(user)
+        if self.postgres:
+            some = _pg_query(terms, every=False)
+            every = (
+                SearchVectorExact(F("search_vector"), _pg_query(terms, every=True))
+                if len(terms) > 1
+                else Value(True)
+            )
+            matched = (
+                visible.filter(search_vector=some)
+                .annotate(
+                    rank=SearchRank(F("search_vector"), some, cover_density=True), complete=every
+                )
+                .values(*columns, "rank", "complete")
+            )
+            sql, params = matched.query.sql_with_params()
+            return f"WITH m AS MATERIALIZED ({sql})", list(params)
+        # FTS5 ranks in its own scan (``r``); the visible entries join it by rowid.
+        sql, params = visible.values(*columns).query.sql_with_params()
+        head = (
+            "WITH r AS MATERIALIZED (SELECT rowid AS id, -bm25(search_entry_fts, 10.0, 1.0)"
+            " AS rank FROM search_entry_fts WHERE search_entry_fts MATCH %s),"
+            " a AS MATERIALIZED (SELECT rowid AS id FROM search_entry_fts"
+            " WHERE search_entry_fts MATCH %s),"
+            " m AS MATERIALIZED (SELECT v.*, r.rank, (v.id IN (SELECT id FROM a)) AS complete"
+            f" FROM ({sql}) v JOIN r ON r.id = v.id)"
+        )
+        return head, [
+            _fts_expression(terms, every=False),
+            _fts_expression(terms, every=True),
+            *params,
+        ]
+
+    def _facet_select(self, names: list[str]) -> tuple[str, list]:
+        """Counts of the values of the facets ``names`` over ``m`` (one row per value)."""
+        placeholders = ", ".join(["%s"] * len(names))
+        if self.postgres:
+            unnest = (
+                "CROSS JOIN LATERAL jsonb_each(m.facets) AS f(key, value)"
+                " CROSS JOIN LATERAL jsonb_array_elements_text(f.value) AS v(value)"
+            )
+        else:
+            unnest = ", json_each(m.facets) AS f, json_each(f.value) AS v"
+        return (
+            f"SELECT f.key, v.value, COUNT(*) FROM m {unnest} WHERE f.key IN ({placeholders})",
+            list(names),
         )
 
     def _arm(
         self, select: str, filters: dict[str, str], *, skip: str = "", extra: str = "", tail=""
     ) -> tuple[str, list]:
-        """``select`` restricted to the facet filters (all but ``skip``)."""
+        """``select`` restricted to the filters (all but ``skip``)."""
         conditions, params = [extra] if extra else [], []
         for name, value in filters.items():
             if name == skip:
                 continue
-            if name == LIST_FACET:
-                if self.vendor == "postgresql":
-                    conditions.append("m.light_sources @> %s::jsonb")
-                    params.append(json.dumps([value]))
-                else:
-                    conditions.append(
-                        "EXISTS (SELECT 1 FROM json_each(m.light_sources) AS f WHERE f.value = %s)"
-                    )
-                    params.append(value)
-            elif name in COLUMN_FACETS:
-                conditions.append(f"m.{name} = %s")
+            if name == TYPE_FACET:
+                conditions.append("m.type = %s")
                 params.append(value)
-        where = " WHERE " + " AND ".join(conditions) if conditions else ""
+            elif self.postgres:
+                conditions.append("m.facets @> %s::jsonb")
+                params.append(json.dumps({name: [value]}))
+            else:
+                conditions.append(
+                    "EXISTS (SELECT 1 FROM json_each(m.facets, %s) AS ff WHERE ff.value = %s)"
+                )
+                params += [f'$."{name}"', value]
+        joiner = " AND " if " WHERE " in select else " WHERE "
+        where = joiner + " AND ".join(conditions) if conditions else ""
         return f"{select}{where} {tail}".rstrip(), params
 
-    def marked(self, ids: list[int], terms: list[str], *, every: bool) -> list[SearchEntry]:
-        """The entries ``ids`` in that order, each with ``title_marked`` and ``snippet``
-        (the matched words between START and STOP)."""
+    def _marked(self, ids: list[int], terms: list[str], *, first_partial: int) -> list[Row]:
+        """The entries ``ids`` in that order with their marked title and snippet; those
+        from position ``first_partial`` on are partial matches."""
         if not ids:
             return []
-        if self.vendor == "postgresql":
-            query = self._pg_query(terms, every=every)
+        # Marked by any word: a partial match shows the words it has.
+        if self.postgres:
+            query = _pg_query(terms, every=False)
             options = {"start_sel": START, "stop_sel": STOP, "config": POSTGRES_CONFIG}
             entries = SearchEntry.objects.filter(pk__in=ids).annotate(
                 title_marked=SearchHeadline("title", query, highlight_all=True, **options),
@@ -211,16 +241,39 @@ class DatabaseBackend:
                     "SELECT rowid, highlight(search_entry_fts, 0, %s, %s),"
                     " snippet(search_entry_fts, 1, %s, %s, ' … ', 24) FROM search_entry_fts"
                     f" WHERE search_entry_fts MATCH %s AND rowid IN ({placeholders})",
-                    [START, STOP, START, STOP, self._fts_expression(terms, every=every), *ids],
+                    [START, STOP, START, STOP, _fts_expression(terms, every=False), *ids],
                 )
                 for pk, title_marked, snippet in cursor.fetchall():
                     if pk in by_id:
                         by_id[pk].title_marked, by_id[pk].snippet = title_marked, snippet
-        return [by_id[pk] for pk in ids if pk in by_id]
+        return [
+            Row(
+                type=entry.type,
+                object_id=entry.object_id,
+                title=entry.title,
+                title_marked=getattr(entry, "title_marked", "") or entry.title,
+                snippet=getattr(entry, "snippet", "") or "",
+                url=entry.url,
+                thumbnail_url=entry.thumbnail_url,
+                marks=entry.marks,
+                complete=position < first_partial,
+            )
+            for position, entry in enumerate(by_id[pk] for pk in ids if pk in by_id)
+        ]
 
-    def titles_starting(self, queryset: QuerySet, terms: list[str]) -> QuerySet:
+    # --- suggestions ----------------------------------------------------------------------
+
+    def suggest(self, *, user, terms: list[str], limit: int) -> list[dict[str, str]]:
+        rows = (
+            self._titles_starting(visible_entries(user), terms)
+            .order_by("title", "pk")
+            .values("type", "title", "url")[:limit]
+        )
+        return list(rows)
+
+    def _titles_starting(self, queryset: QuerySet, terms: list[str]) -> QuerySet:
         """Entries whose title holds every term, the last one as a prefix (as one types)."""
-        if self.vendor == "postgresql":
+        if self.postgres:
             # Titles are weighted A in the vector, so ``:A`` keeps to titles and the GIN
             # index answers. ``terms`` are \w+ words only (``words``): safe in a raw tsquery.
             raw = " & ".join([*(f"{term}:A" for term in terms[:-1]), f"{terms[-1]}:*A"])
@@ -234,14 +287,28 @@ class DatabaseBackend:
             )
         )
 
-    @staticmethod
-    def _pg_query(terms: list[str], *, every: bool) -> SearchQuery:
-        query = None
-        for term in terms:
-            part = SearchQuery(term, config=POSTGRES_CONFIG, search_type="plain")
-            query = part if query is None else (query & part if every else query | part)
-        return query
 
-    @staticmethod
-    def _fts_expression(terms: list[str], *, every: bool) -> str:
-        return (" " if every else " OR ").join(_fts_quoted(terms))
+# --- the full-text side of an entry (written by ``search.indexing``) ------------------------
+
+
+def fulltext_write(entry: SearchEntry) -> None:
+    """The entry's vector (PostgreSQL) or FTS5 row (SQLite), from its title and body."""
+    if connection.vendor == "postgresql":
+        SearchEntry.objects.filter(pk=entry.pk).update(
+            search_vector=SearchVector("title", weight="A", config=POSTGRES_CONFIG)
+            + SearchVector("body", weight="B", config=POSTGRES_CONFIG)
+        )
+    elif connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_entry_fts WHERE rowid = %s", [entry.pk])
+            cursor.execute(
+                "INSERT INTO search_entry_fts (rowid, title, body) VALUES (%s, %s, %s)",
+                [entry.pk, entry.title, entry.body],
+            )
+
+
+def fulltext_delete(ids: list[int]) -> None:
+    """Remove the FTS5 rows of deleted entries (PostgreSQL's vector goes with its row)."""
+    if ids and connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.executemany("DELETE FROM search_entry_fts WHERE rowid = %s", [[i] for i in ids])

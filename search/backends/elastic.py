@@ -4,8 +4,13 @@ One index per content type, reached through an alias (``<prefix>-<type>``) that 
 swaps atomically to a freshly filled index. Each document carries its item's visibility
 keys as a keyword field; every query filters them with a ``terms`` filter on the user's
 keys *inside* the query, so totals, aggregations (facets) and highlights (snippets) only
-come from visible documents. Facet filters are post-filters, and each facet's
-aggregation applies every facet filter but its own (as the database backend does).
+come from visible documents. Facets are one generic ``flattened`` object (``facets.<name>``
+holds keywords), so a type declaring a new facet needs no new mapping.
+
+A search is two requests at most (``msearch``): the counts (total, complete matches and
+each facet — an aggregation applying every filter but its own, over the items holding
+some word) with the window of complete matches; then, when the page reaches past them,
+the window of partial matches (some words, not all).
 """
 
 from __future__ import annotations
@@ -18,8 +23,10 @@ from elasticsearch_dsl import (
     A,
     Date,
     Document,
+    Flattened,
     Index,
     Keyword,
+    MultiSearch,
     Object,
     Q,
     Search,
@@ -31,11 +38,10 @@ from elasticsearch_dsl import (
 from portal.access import rule
 
 from ..registry import SearchType, search_types
-from .database import FACETS, LIST_FACET, START, STOP
+from .base import START, STOP, TYPE_FACET, Answer, Request, Row, SearchBackend, facets_sorted
 
-#: The indexed field behind each facet (the light-source facet reads the list field).
-FACET_FIELDS = {**{name: name for name in FACETS}, LIST_FACET: "light_sources"}
-PER_PAGE = 20
+#: Values counted per facet (the database counts them all; no facet has more).
+FACET_SIZE = 250
 
 #: English stems with accents folded, like the PostgreSQL configuration.
 portal_text = analyzer(
@@ -67,10 +73,8 @@ def document_class(search_type: SearchType) -> type[Document]:
         "title": Text(analyzer=portal_text, fields={"raw": Keyword()}),
         "body": Text(analyzer=portal_text),
         "type": Keyword(),
-        "issuing_country": Keyword(),
-        "document_type": Keyword(),
-        "fraud_type": Keyword(),
-        "light_sources": Keyword(),
+        # Every facet of every type: ``facets.<name>`` is a keyword (term and terms).
+        "facets": Flattened(),
         # The item's visibility keys (``rule.item_keys``): filtered with ``terms``.
         "keys": Keyword(),
         "object_id": Keyword(),
@@ -89,10 +93,7 @@ def document_body(search_type: SearchType, item, entry) -> dict[str, Any]:
         "title": entry.title,
         "body": entry.body,
         "type": search_type.slug,
-        "issuing_country": entry.issuing_country,
-        "document_type": entry.document_type,
-        "fraud_type": entry.fraud_type,
-        "light_sources": entry.light_sources,
+        "facets": entry.facets,
         "keys": sorted(entry.view_keys),
         "object_id": str(item.pk),
         "url": entry.url,
@@ -138,120 +139,154 @@ def rebuild(search_type: SearchType, bodies) -> str:
 # --- queries ------------------------------------------------------------------------------
 
 
+def facet_field(name: str) -> str:
+    """The indexed field of a facet: the type is its own keyword, the others live in the
+    flattened ``facets`` object."""
+    return TYPE_FACET if name == TYPE_FACET else f"facets.{name}"
+
+
 def _visible(keys: frozenset[str]) -> list[Q]:
     return [] if rule.ALL in keys else [Q("terms", keys=sorted(keys))]
 
 
-def build_search(
-    *, keys: frozenset[str], terms: list[str], filters: dict[str, str], every: bool, page: int
-) -> Search:
-    """The search request for one user's query (unit-tested without a server)."""
-    indices = [alias_name(t) for t in search_types()]
-    text = " ".join(terms)
-    query = Q(
-        "bool",
-        must=[
-            Q(
-                "multi_match",
-                query=text,
-                fields=["title^3", "body"],
-                operator="and" if every else "or",
-            )
-        ],
-        filter=_visible(keys),
+def _filters(filters: dict[str, str], *, skip: str = "") -> list[Q]:
+    return [Q("term", **{facet_field(n): v}) for n, v in filters.items() if n != skip]
+
+
+def _words(terms: list[str], *, every: bool) -> Q:
+    return Q(
+        "multi_match",
+        query=" ".join(terms),
+        fields=["title^3", "body"],
+        operator="and" if every else "or",
     )
-    search = Search(index=indices).query(query).extra(track_total_hits=True)
-    active = {name: value for name, value in filters.items() if name in FACETS and value}
-    if active:
-        search = search.post_filter(
-            Q(
-                "bool",
-                filter=[Q("term", **{FACET_FIELDS[name]: value}) for name, value in active.items()],
-            )
+
+
+def _indices() -> list[str]:
+    return [alias_name(t) for t in search_types()]
+
+
+def build_counts(
+    *, keys: frozenset[str], terms: list[str], filters: dict[str, str], facets: tuple[str, ...]
+) -> Search:
+    """Total (the hits, filters applied), complete matches and facets; no hits.
+
+    The filters are a ``post_filter``: they narrow the total but not the aggregations,
+    and each facet's aggregation applies every filter but its own."""
+    search = (
+        Search(index=_indices())
+        .query(Q("bool", must=[_words(terms, every=False)], filter=_visible(keys)))
+        .extra(track_total_hits=True, size=0)
+    )
+    if filters:
+        search = search.post_filter(Q("bool", filter=_filters(filters)))
+    search.aggs.bucket(
+        "complete", A("filter", Q("bool", filter=[*_filters(filters), _words(terms, every=True)]))
+    )
+    for name in facets:
+        facet = A("filter", Q("bool", filter=_filters(filters, skip=name)))
+        facet.bucket("values", A("terms", field=facet_field(name), size=FACET_SIZE))
+        search.aggs.bucket(f"facet:{name}", facet)
+    return search
+
+
+def build_page(
+    *,
+    keys: frozenset[str],
+    terms: list[str],
+    filters: dict[str, str],
+    complete: bool,
+    start: int,
+    size: int,
+) -> Search:
+    """A window of the complete matches (every word) or of the partial ones (some words,
+    not every one), best first, with highlights."""
+    if complete:
+        query = Q(
+            "bool", must=[_words(terms, every=True)], filter=[*_visible(keys), *_filters(filters)]
         )
-    for name in FACETS:
-        others = [Q("term", **{FACET_FIELDS[n]: v}) for n, v in active.items() if n != name]
-        facet = A("filter", Q("bool", filter=others))
-        facet.bucket("values", A("terms", field=FACET_FIELDS[name], size=50))
-        search.aggs.bucket(name, facet)
+    else:
+        query = Q(
+            "bool",
+            must=[_words(terms, every=False)],
+            must_not=[_words(terms, every=True)],
+            filter=[*_visible(keys), *_filters(filters)],
+        )
+    search = Search(index=_indices()).query(query).extra(track_total_hits=False)
     search = search.highlight_options(
         pre_tags=[START], post_tags=[STOP], encoder="default", number_of_fragments=2,
         fragment_size=160,
     )  # fmt: skip
     search = search.highlight("title", number_of_fragments=0).highlight("body")
-    start = (max(page, 1) - 1) * PER_PAGE
-    return search.sort("_score", {"updated_at": "desc"})[start : start + PER_PAGE]
+    return search.sort("_score", {"updated_at": "desc"})[start : start + size]
 
 
 def build_suggest(*, keys: frozenset[str], terms: list[str], limit: int = 8) -> Search:
-    indices = [alias_name(t) for t in search_types()]
     query = Q(
         "bool",
         must=[Q("match_bool_prefix", title={"query": " ".join(terms), "operator": "and"})],
         filter=_visible(keys),
     )
-    return Search(index=indices).query(query).source(["type", "title", "url"])[:limit]
-
-
-def search(user, query: str, filters: dict[str, str], page: int):
-    from ..engine import SearchResults, _hit, words
-
-    terms = words(query)
-    if not terms:
-        return SearchResults(query=query, hits=[], total=0, facets={}, page=1, pages=0)
-    keys = rule.user_keys(user)
-    es = client()
-    partial = False
-    response = (
-        build_search(keys=keys, terms=terms, filters=filters, every=True, page=page)
-        .using(es)
-        .execute()
+    return (
+        Search(index=_indices())
+        .query(query)
+        .source(["type", "title", "url"])
+        .sort("title.raw")[:limit]
     )
-    if response.hits.total.value == 0 and len(terms) > 1:
-        partial = True
-        response = (
-            build_search(keys=keys, terms=terms, filters=filters, every=False, page=page)
-            .using(es)
+
+
+def _row(hit, *, complete: bool) -> Row:
+    highlight = getattr(hit.meta, "highlight", None)
+    title = highlight.title[0] if highlight and "title" in highlight else hit.title
+    snippet = " … ".join(highlight.body) if highlight and "body" in highlight else ""
+    return Row(
+        type=hit.type,
+        object_id=int(hit.object_id),
+        title=hit.title,
+        title_marked=title,
+        snippet=snippet or hit.body[:200],
+        url=hit.url,
+        thumbnail_url=hit.thumbnail_url or "",
+        marks=hit.marks.to_dict() if hit.marks else {},
+        complete=complete,
+    )
+
+
+class ElasticBackend(SearchBackend):
+    """Searches the per-type indices through their aliases."""
+
+    def search(self, request: Request) -> Answer:
+        keys = rule.user_keys(request.user)
+        es = client()
+        asked = {"keys": keys, "terms": request.terms, "filters": request.filters}
+        counts, complete_page = (
+            MultiSearch(using=es)
+            .add(build_counts(**asked, facets=request.facets))
+            .add(build_page(**asked, complete=True, start=request.offset, size=request.limit))
             .execute()
         )
-    total = response.hits.total.value
-    hits = []
-    for hit in response.hits:
-        highlight = getattr(hit.meta, "highlight", None)
-        title = highlight.title[0] if highlight and "title" in highlight else hit.title
-        snippet = " … ".join(highlight.body) if highlight and "body" in highlight else ""
-        hits.append(
-            _hit(
-                type=hit.type,
-                object_id=int(hit.object_id),
-                title=hit.title,
-                title_marked=title,
-                url=hit.url,
-                snippet=snippet or hit.body[:200],
-                thumbnail_url=hit.thumbnail_url or "",
-                marks=hit.marks.to_dict() if hit.marks else {},
+        total = counts.hits.total.value
+        complete = counts.aggregations["complete"].doc_count
+        rows = [_row(hit, complete=True) for hit in complete_page.hits]
+        missing = request.limit - len(rows)
+        if missing > 0 and request.offset + len(rows) < total:
+            # The page reaches past the complete matches: the partial ones continue it.
+            start = max(0, request.offset - complete)
+            partial_page = (
+                build_page(**asked, complete=False, start=start, size=missing).using(es).execute()
             )
-        )
-    facets = {
-        name: {b.key: b.doc_count for b in response.aggregations[name]["values"].buckets}
-        for name in FACETS
-    }
-    pages = max(1, -(-total // PER_PAGE))
-    return SearchResults(
-        query=query, hits=hits, total=total, facets=facets, page=min(max(page, 1), pages),
-        pages=pages, partial=partial,
-    )  # fmt: skip
+            rows += [_row(hit, complete=False) for hit in partial_page.hits]
+        facets = {
+            name: {
+                b.key: b.doc_count for b in counts.aggregations[f"facet:{name}"]["values"].buckets
+            }
+            for name in request.facets
+        }
+        return Answer(total=total, complete=complete, facets=facets_sorted(facets), rows=rows)
 
-
-def suggest(user, query: str, limit: int = 8) -> list[dict[str, str]]:
-    from ..engine import words
-
-    terms = words(query)
-    if not terms:
-        return []
-    labels = {t.slug: t.label for t in search_types()}
-    response = build_suggest(keys=rule.user_keys(user), terms=terms, limit=limit).using(client())
-    return [
-        {"type": h.type, "type_label": labels.get(h.type, h.type), "title": h.title, "url": h.url}
-        for h in response.execute()
-    ]
+    def suggest(self, *, user, terms: list[str], limit: int) -> list[dict[str, str]]:
+        response = build_suggest(keys=rule.user_keys(user), terms=terms, limit=limit)
+        return [
+            {"type": h.type, "title": h.title, "url": h.url}
+            for h in response.using(client()).execute()
+        ]

@@ -12,3 +12,14 @@ def _report_vendor(django_db_setup, django_db_blocker):
 
         with open(path, "w") as out:
             out.write(connection.vendor)
+
+
+@pytest.fixture
+def notice_type():
+    """The test app's ``Notice`` registered for search, for one test."""
+    from search.registry import search_type_register, search_type_unregister
+    from tests.search.notices import NOTICE_TYPE
+
+    search_type_register(NOTICE_TYPE)
+    yield NOTICE_TYPE
+    search_type_unregister(NOTICE_TYPE.slug)

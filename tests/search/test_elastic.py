@@ -12,7 +12,7 @@ from elasticsearch_dsl import Index
 from portal.access import rule
 from portal.access.distribution import Distribution, distribution_apply
 from search.backends import elastic
-from search.backends.database import START, STOP
+from search.backends.base import START, STOP
 from search.indexing import entry_update
 from search.models import SearchEntry
 from search.registry import search_types
@@ -24,7 +24,7 @@ def _type(slug):
     return next(t for t in search_types() if t.slug == slug)
 
 
-def test_one_document_per_type_with_keys_as_keywords(settings):
+def test_one_document_per_type_with_keys_as_keywords_and_one_facet_object(settings):
     settings.ELASTICSEARCH_INDEX_PREFIX = "portal"
     assert {t.slug for t in search_types()} == {"alert", "glossary", "specimen"}
     for search_type in search_types():
@@ -34,8 +34,10 @@ def test_one_document_per_type_with_keys_as_keywords(settings):
         assert mapping["keys"] == {"type": "keyword"}
         assert mapping["title"]["type"] == "text" and mapping["title"]["analyzer"] == "portal_text"
         assert mapping["body"]["analyzer"] == "portal_text"
-        for facet in ("type", "issuing_country", "document_type", "fraud_type", "light_sources"):
-            assert mapping[facet] == {"type": "keyword"}
+        assert mapping["type"] == {"type": "keyword"}
+        # Every facet of every type, known or to come, in one generic object of keywords.
+        assert mapping["facets"] == {"type": "flattened"}
+        assert not {"issuing_country", "document_type", "light_sources"} & set(mapping)
         assert mapping["url"] == {"type": "keyword", "index": False}
         assert mapping["marks"] == {"type": "object", "enabled": False}
     index = Index("portal-specimen-test")
@@ -44,48 +46,95 @@ def test_one_document_per_type_with_keys_as_keywords(settings):
     assert analysis["filter"] == ["lowercase", "asciifolding", "porter_stem"]
 
 
-def test_the_query_filters_by_the_users_keys_inside_it(users):
+FACETS = ("type", "issuing_country", "document_type", "light_source")
+
+
+def test_the_counts_filter_by_the_users_keys_inside_the_query(users):
     keys = rule.user_keys(users["officer.vnm"])
-    body = elastic.build_search(
-        keys=keys, terms=["vnm", "passport"], filters={"issuing_country": "VNM"}, every=True, page=2
+    body = elastic.build_counts(
+        keys=keys, terms=["vnm", "passport"], filters={"issuing_country": "VNM"}, facets=FACETS
     ).to_dict()
     query = body["query"]["bool"]
     assert query["filter"] == [{"terms": {"keys": sorted(keys)}}]
+    # Some of the words make a result; the complete matches are counted apart.
     assert query["must"][0]["multi_match"] == {
-        "query": "vnm passport", "fields": ["title^3", "body"], "operator": "and",
+        "query": "vnm passport", "fields": ["title^3", "body"], "operator": "or",
     }  # fmt: skip
-    # Facet filters narrow the hits (post_filter), not the facets' own counts.
-    assert body["post_filter"] == {"bool": {"filter": [{"term": {"issuing_country": "VNM"}}]}}
-    assert body["aggs"]["issuing_country"]["filter"] == {"bool": {}}  # matches everything
-    assert body["aggs"]["document_type"]["filter"] == {
-        "bool": {"filter": [{"term": {"issuing_country": "VNM"}}]}
+    assert body["aggs"]["complete"]["filter"]["bool"]["filter"] == [
+        {"term": {"facets.issuing_country": "VNM"}},
+        {
+            "multi_match": {
+                "query": "vnm passport",
+                "fields": ["title^3", "body"],
+                "operator": "and",
+            }
+        },
+    ]
+    # Filters narrow the hits (post_filter), not the facets' own counts.
+    assert body["post_filter"] == {
+        "bool": {"filter": [{"term": {"facets.issuing_country": "VNM"}}]}
     }
-    assert body["aggs"]["type"]["aggs"]["values"] == {"terms": {"field": "type", "size": 50}}
-    assert body["highlight"]["pre_tags"] == [START] and body["highlight"]["post_tags"] == [STOP]
-    assert body["track_total_hits"] is True
-    assert (body["from"], body["size"]) == (20, 20)
+    assert body["aggs"]["facet:issuing_country"]["filter"] == {"bool": {}}  # everything
+    assert body["aggs"]["facet:document_type"]["filter"] == {
+        "bool": {"filter": [{"term": {"facets.issuing_country": "VNM"}}]}
+    }
+    assert body["aggs"]["facet:type"]["aggs"]["values"] == {
+        "terms": {"field": "type", "size": elastic.FACET_SIZE}
+    }
+    assert body["aggs"]["facet:light_source"]["aggs"]["values"] == {
+        "terms": {"field": "facets.light_source", "size": elastic.FACET_SIZE}
+    }
+    assert set(body["aggs"]) == {"complete", *(f"facet:{name}" for name in FACETS)}
+    assert (body["track_total_hits"], body["size"]) == (True, 0)
 
 
-def test_the_light_source_facet_reads_the_list_field(users):
-    body = elastic.build_search(
-        keys=rule.user_keys(users["officer.vnm"]), terms=["hologram"],
-        filters={"light_source": "uv", "type": "specimen"}, every=True, page=1,
+def test_a_new_facet_needs_no_new_mapping_or_query_code(users):
+    body = elastic.build_counts(
+        keys=rule.user_keys(users["officer.vnm"]), terms=["notice"],
+        filters={"competency_level": "expert", "type": "course"},
+        facets=("type", "competency_level"),
     ).to_dict()  # fmt: skip
-    assert {"term": {"light_sources": "uv"}} in body["post_filter"]["bool"]["filter"]
-    light = body["aggs"]["light_source"]
-    assert light["aggs"]["values"] == {"terms": {"field": "light_sources", "size": 50}}
-    assert light["filter"] == {"bool": {"filter": [{"term": {"type": "specimen"}}]}}
+    level = body["aggs"]["facet:competency_level"]
+    assert level["aggs"]["values"]["terms"]["field"] == "facets.competency_level"
+    assert level["filter"] == {"bool": {"filter": [{"term": {"type": "course"}}]}}
+    assert {"term": {"facets.competency_level": "expert"}} in body["post_filter"]["bool"]["filter"]
 
 
-def test_any_word_fallback_and_superusers_unfiltered(users):
-    body = elastic.build_search(
-        keys=rule.user_keys(users["admin"]), terms=["a", "b"], filters={}, every=False, page=1
+def test_pages_of_complete_then_partial_matches(users):
+    keys = rule.user_keys(users["officer.vnm"])
+    every = {"multi_match": {"query": "a b", "fields": ["title^3", "body"], "operator": "and"}}
+    some = {**every, "multi_match": {**every["multi_match"], "operator": "or"}}
+    complete = elastic.build_page(
+        keys=keys, terms=["a", "b"], filters={"light_source": "uv"}, complete=True, start=20,
+        size=20,
+    ).to_dict()  # fmt: skip
+    assert complete["query"]["bool"]["must"] == [every]
+    assert complete["query"]["bool"]["filter"] == [
+        {"terms": {"keys": sorted(keys)}},
+        {"term": {"facets.light_source": "uv"}},
+    ]
+    assert (complete["from"], complete["size"]) == (20, 20)
+    assert complete["sort"] == ["_score", {"updated_at": "desc"}]
+    assert complete["highlight"]["pre_tags"] == [START]
+    assert complete["highlight"]["post_tags"] == [STOP]
+    partial = elastic.build_page(
+        keys=keys, terms=["a", "b"], filters={}, complete=False, start=0, size=7
+    ).to_dict()
+    # Some words but not every one: never a complete match twice.
+    assert partial["query"]["bool"]["must"] == [some]
+    assert partial["query"]["bool"]["must_not"] == [every]
+    assert (partial["from"], partial["size"]) == (0, 7)
+
+
+def test_superusers_unfiltered_and_anonymous_public_only(users):
+    body = elastic.build_counts(
+        keys=rule.user_keys(users["admin"]), terms=["a", "b"], filters={}, facets=("type",)
     ).to_dict()
     assert "filter" not in body["query"]["bool"]  # superusers hold every key
-    assert body["query"]["bool"]["must"][0]["multi_match"]["operator"] == "or"
-    anonymous = elastic.build_search(
-        keys=rule.user_keys(AnonymousUser()), terms=["a"], filters={}, every=True, page=1
-    ).to_dict()
+    anonymous = elastic.build_page(
+        keys=rule.user_keys(AnonymousUser()), terms=["a"], filters={}, complete=True, start=0,
+        size=20,
+    ).to_dict()  # fmt: skip
     assert anonymous["query"]["bool"]["filter"] == [{"terms": {"keys": ["public"]}}]
 
 
@@ -99,6 +148,7 @@ def test_suggestions_query(users):
         rule.user_keys(users["officer.fin"])
     )
     assert body["size"] == 8
+    assert body["sort"] == ["title.raw"]  # by title, as the database answers
 
 
 def test_documents_carry_the_items_keys_and_the_glossary_members(users):
@@ -110,6 +160,7 @@ def test_documents_carry_the_items_keys_and_the_glossary_members(users):
     body = elastic.document_body(_type("specimen"), item, entry)
     assert body["keys"] == sorted(rule.item_keys(item))
     assert "network:andex" in body["keys"]
+    assert body["facets"] == {"document_type": ["passport"], "issuing_country": ["THA"]}
     term = GlossaryTerm.objects.first()
     entry_update(term)
     glossary_entry = SearchEntry.objects.get(object_id=term.pk, type="glossary")
@@ -117,9 +168,11 @@ def test_documents_carry_the_items_keys_and_the_glossary_members(users):
 
 
 @pytest.mark.skipif(not os.environ.get("ELASTICSEARCH_URL"), reason="ELASTICSEARCH_URL not set")
-def test_contract_on_elasticsearch(users, settings, django_capture_on_commit_callbacks):
-    """Against a real server: visible-only totals, facets and snippets; narrowing after
-    commit; the alias swap of a rebuild."""
+def test_narrowing_and_the_alias_swap_on_elasticsearch(
+    users, settings, django_capture_on_commit_callbacks
+):
+    """Against a real server (the rest of the contract runs on it in test_contract.py):
+    visible-only totals, facets and snippets; narrowing after commit; the alias swap."""
     from search import search
     from search.indexing_rebuild import index_rebuild
     from tests.search.test_search import specimen

@@ -90,3 +90,55 @@ def test_light_source_facet_on_the_page_and_the_api(users, signed_in):
     data = client.get("/api/v1/search", {"q": "planchette", "light_source": "ir"}).json()
     assert [row["title"] for row in data["results"]] == ["IR planchette"]
     assert data["facets"]["light_source"] == {"ir": 1, "uv": 1, "visible": 1}
+
+
+def test_the_page_and_the_api_say_where_partial_matches_begin(users, signed_in):
+    whole = specimen("Heliotrope laminate passport")
+    part = specimen("Heliotrope visa", document_type="visa")
+    client = signed_in("officer.vnm")
+    page = client.get("/search/", {"q": "heliotrope laminate"}).content.decode()
+    assert "2 results for" in page
+    divider = page.index("Matches of some of your words")
+    assert page.index(whole.get_absolute_url()) < divider < page.index(part.get_absolute_url())
+    assert "Nothing matched every word" not in page
+    data = client.get("/api/v1/search", {"q": "heliotrope laminate"}).json()
+    assert (data["total"], data["complete"], data["partial"]) == (2, 1, True)
+    assert [(row["id"], row["complete"]) for row in data["results"]] == [
+        (whole.pk, True),
+        (part.pk, False),
+    ]
+    # Every word matched by all: no divider.
+    assert "Matches of some of" not in client.get("/search/", {"q": "heliotrope"}).content.decode()
+
+
+def test_a_registered_types_facet_is_a_panel_a_filter_and_an_api_facet(
+    users, signed_in, notice_type
+):
+    from tests.search.notices import notice
+
+    notice("Expert obsidian handling notice")
+    notice("Second line obsidian notice")
+    client = signed_in("officer.vnm")
+    page = client.get("/search/", {"q": "obsidian"}).content.decode()
+    assert "<h3>Competency level</h3>" in page
+    assert 'Second line</a> <span class="count">1</span>' in page
+    assert 'Notices <span class="count">2</span>' in page  # its tab
+    only = client.get("/search/", {"q": "obsidian", "competency_level": "expert"})
+    assert "1 result for" in only.content.decode()
+    data = client.get("/api/v1/search", {"q": "obsidian", "competency_level": "expert"}).json()
+    assert [row["title"] for row in data["results"]] == ["Expert obsidian handling notice"]
+    assert data["facets"]["competency_level"] == {"expert": 1, "second_line": 1}
+
+
+def test_the_contracts_filter_names_keep_working(users, signed_in):
+    specimen("Lapis seal passport", owner="VNM", issuer="VNM")
+    specimen("Lapis seal passport", issuer="THA")
+    client = signed_in("officer.vnm")
+    query = {"q": "lapis", "type": "specimen", "issuing_country": "vnm"}
+    assert "1 result for" in client.get("/search/", query).content.decode()
+    data = client.get("/api/v1/search", query).json()
+    assert data["total"] == 1 and data["facets"]["issuing_country"] == {"THA": 1, "VNM": 1}
+    names = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/search"]["get"]
+    documented = {p["name"] for p in names["parameters"]}
+    assert {"q", "page", "type", "issuing_country", "document_type", "fraud_type",
+            "light_source"} <= documented  # fmt: skip

@@ -7,7 +7,7 @@ from search.indexing_rebuild import index_rebuild, items_count
 
 
 class Command(BaseCommand):
-    help = "Rebuild the search entries of every specimen, alert and glossary term."
+    help = "Rebuild the search entry (and Elasticsearch document) of every registered item."
 
     def handle(self, *args, **options):
         with tqdm(
