@@ -15,7 +15,15 @@ same client code, same N.
 Each is run at 250, 500 and 1,000 clients, each size on a fresh server process, whose
 resident memory is read before and after the clients connect (memory per idle connection).
 Reported: p50/p95 of every delivery, the last delivery of each publish, lost deliveries
-(must be 0) and deliveries to officers who may not see the alert (must be 0).
+(must be 0), deliveries to officers who may not see the alert (must be 0) and second
+copies to one socket (must be 0); the publishing call, and within it the push service's
+call (``push.services.notify_now``: keys, groups, message, hand-off to the sender).
+
+Then two Daphne processes sharing Redis hold 2,000 sockets of officers of THA, VNM, PHL
+(andex), FIN and NLD (rnde-europe), and alerts of every distribution level are published
+in turn: each socket must receive exactly the alerts its officer's country may see (the
+expected countries are written from CONTRACT.md's levels and the demo networks' members,
+not computed by the access rule), none twice (``BENCH_PUSH_TWO_PROCESSES=0`` skips it).
 """
 
 from __future__ import annotations
@@ -34,7 +42,14 @@ SIZES = tuple(int(n) for n in os.environ.get("BENCH_PUSH_SIZES", "250,500,1000")
 PUBLISHES = 30
 WARMUP = 2
 OUTSIDERS = 20  # officers of FIN: the andex alerts must never reach them
+#: The run with two server processes sharing Redis and 2,000 sockets (0 to skip it).
+TWO_PROCESSES = os.environ.get("BENCH_PUSH_TWO_PROCESSES", "1") != "0"
 CONNECT_CONCURRENCY = 50
+#: Background tasks as in production (``database``: search-index writes, reference-index
+#: updates and e-mail are rows written in the publishing transaction, run later by the
+#: worker, which this benchmark does not start) or run inline at commit (``immediate``,
+#: the test settings' backend: the publishing call then also pays for the index writes).
+TASKS_BACKEND = os.environ.get("BENCH_PUSH_TASKS", "database")
 DELIVERY_TIMEOUT = 15.0
 ORIGIN = "http://127.0.0.1"
 
@@ -46,7 +61,7 @@ def _clients_main(conn) -> None:
     asyncio.run(_clients(conn))
 
 
-async def _open(url: str, headers: dict, is_outsider: bool, limit: asyncio.Semaphore):
+async def _open(url: str, headers: dict, tag: str, limit: asyncio.Semaphore):
     """One client's socket, once its feed is live (the backlog has arrived)."""
     from websockets.asyncio.client import connect
 
@@ -62,14 +77,18 @@ async def _open(url: str, headers: dict, is_outsider: bool, limit: asyncio.Semap
         first = json.loads(await socket.recv())
         if first["type"] != "alert.backlog":
             raise RuntimeError(f"expected the backlog first, got {first['type']}")
-        return socket, is_outsider
+        return socket, tag
 
 
 async def _clients(conn) -> None:
+    """Holds the sockets; each is tagged with its officer's country. ``expect`` names the
+    tags that must receive a marker: every socket of them must, exactly once, and no
+    other socket may."""
     loop = asyncio.get_running_loop()
     sockets: list = []
-    outsider: list[bool] = []
+    tags: list[str] = []
     arrivals: dict[int, dict[int, float]] = {}  # marker -> client index -> monotonic time
+    copies: dict[int, int] = {}  # marker -> deliveries beyond the first to one socket
     readers: list[asyncio.Task] = []
 
     async def read(index: int, socket) -> None:
@@ -78,40 +97,47 @@ async def _clients(conn) -> None:
                 received = time.monotonic()
                 message = json.loads(raw)
                 if message.get("type") == "alert.published":
-                    arrivals.setdefault(message["alert"]["id"], {})[index] = received
+                    marker = message["alert"]["id"]
+                    got = arrivals.setdefault(marker, {})
+                    if index in got:
+                        copies[marker] = copies.get(marker, 0) + 1
+                    else:
+                        got[index] = received
         except Exception:  # closed by the server at the end
             return
 
     while True:
         command = await loop.run_in_executor(None, conn.recv)
         if command["cmd"] == "connect":
-            limit = asyncio.Semaphore(CONNECT_CONCURRENCY)
+            limit = asyncio.Semaphore(command.get("concurrency", CONNECT_CONCURRENCY))
             opened = await asyncio.gather(
-                *(_open(command["url"], h, o, limit) for h, o in command["clients"]),
+                *(_open(url, h, t, limit) for url, h, t in command["clients"]),
                 return_exceptions=True,
             )
             failures = [repr(o) for o in opened if isinstance(o, BaseException)]
             for item in opened:
                 if not isinstance(item, BaseException):
                     sockets.append(item[0])
-                    outsider.append(item[1])
+                    tags.append(item[1])
                     readers.append(asyncio.ensure_future(read(len(sockets) - 1, item[0])))
             conn.send({"connected": len(sockets), "failures": failures[:3]})
         elif command["cmd"] == "expect":
             marker, start = command["marker"], command["t0"]
-            wanted = {i for i, o in enumerate(outsider) if not o}
+            wanted_tags = set(command["tags"])
+            wanted = {i for i, tag in enumerate(tags) if tag in wanted_tags}
             deadline = time.monotonic() + DELIVERY_TIMEOUT
             while time.monotonic() < deadline:
                 if wanted <= set(arrivals.get(marker, {})):
                     break
                 await asyncio.sleep(0.005)
-            await asyncio.sleep(0.05)  # a late, wrong delivery to an outsider would show here
+            await asyncio.sleep(0.05)  # a late, wrong delivery would show here
             got = arrivals.pop(marker, {})
             conn.send(
                 {
                     "latencies": [got[i] - start for i in sorted(wanted & set(got))],
                     "lost": len(wanted - set(got)),
-                    "wrong": len([i for i in got if outsider[i]]),
+                    "wrong": len(set(got) - wanted),
+                    "duplicates": copies.pop(marker, 0),
                 }
             )
         elif command["cmd"] == "close":
@@ -120,7 +146,7 @@ async def _clients(conn) -> None:
             for task in readers:
                 task.cancel()
             sockets.clear()
-            outsider.clear()
+            tags.clear()
             readers.clear()
             conn.send({"closed": True})
         elif command["cmd"] == "stop":
@@ -177,8 +203,23 @@ def _raise_open_files_limit() -> None:
 # --- the run ---------------------------------------------------------------------------
 
 
+#: The two-process run's officers by country: andex (THA, VNM, PHL) and rnde-europe (FIN,
+#: NLD), so that each distribution level reaches a different part of the 2,000 sockets.
+TWO_PROCESS_MIX = {"THA": 500, "VNM": 500, "PHL": 300, "FIN": 400, "NLD": 300}
+#: The two-process run publishes these in turn (distribution, as the API takes it).
+TWO_PROCESS_LEVELS = [
+    {"level": "country"},
+    {"level": "countries", "countries": ["VNM"]},
+    {"level": "networks", "networks": ["andex"]},
+    {"level": "networks", "networks": ["rnde-europe"]},
+    {"level": "members"},
+]
+TWO_PROCESS_PUBLISHES = 20
+
+
 def _populate() -> dict:
-    """andex officers (THA and VNM) and FIN outsiders, each with a signed-in session."""
+    """Officers with a signed-in session each: THA and VNM (andex) for the one-process
+    run, FIN outsiders, and the two-process run's mix. Returns ``{username: cookie}``."""
     from django.conf import settings
     from django.contrib.auth.hashers import make_password
     from django.test import Client
@@ -188,7 +229,13 @@ def _populate() -> dict:
 
     demo_network_load()
     unusable = make_password(None)  # signed in below without a password
-    countries = ["THA", "VNM"] * (max(SIZES) // 2) + ["FIN"] * OUTSIDERS
+    wanted = {"THA": 0, "VNM": 0, "FIN": OUTSIDERS}
+    for code in ("THA", "VNM"):
+        wanted[code] = max(SIZES) // 2
+    if TWO_PROCESSES:
+        for code, count in TWO_PROCESS_MIX.items():
+            wanted[code] = max(wanted.get(code, 0), count)
+    countries = [code for code, count in wanted.items() for _ in range(count)]
     officers = User.objects.bulk_create(
         [
             User(username=f"bench{n}.{code.lower()}", country_id=code, password=unusable)
@@ -208,12 +255,14 @@ def _populate() -> dict:
     return cookies
 
 
-def _portal_round(size: int, cookies: dict, clients_conn) -> dict:
+def _country(username: str) -> str:
+    return username.rsplit(".", 1)[1].upper()
+
+
+def _server_start():
     from daphne.testing import DaphneProcess
     from django.db import connections
 
-    from portal.access.models import User
-    from portal.alerts import services
     from portal.core.testing import forked_asgi_application
 
     connections.close_all()
@@ -223,24 +272,69 @@ def _portal_round(size: int, cookies: dict, clients_conn) -> dict:
     server.start()
     if not server.ready.wait(timeout=60):
         raise RuntimeError("Daphne did not start")
-    url = f"ws://127.0.0.1:{server.port.value}/ws/alerts/"
     print(f"     server process {server.pid}", flush=True)
+    return server, f"ws://127.0.0.1:{server.port.value}/ws/alerts/"
+
+
+class _PushCallTimer:
+    """Times the push service's call inside each publication (``notify_now``: the item's
+    keys, its groups, the message, handing the sends to the background sender)."""
+
+    def __init__(self) -> None:
+        from portal.push import services
+
+        self.samples: list[float] = []
+        self.original = services.notify_now
+
+        def timed(**kwargs):
+            started = time.perf_counter()
+            try:
+                return self.original(**kwargs)
+            finally:
+                self.samples.append(time.perf_counter() - started)
+
+        services.notify_now = timed
+
+    def restore(self) -> None:
+        from portal.push import services
+
+        services.notify_now = self.original
+
+
+def _publish(expert, distribution: dict, title: str):
+    from portal.alerts import services
+
+    return services.alert_create(
+        author=expert,
+        distribution=distribution,
+        title=title,
+        summary="Foils seized at the airport show no fibres under UV 365 nm.",
+        severity="critical",
+        tlp="amber",
+        issuing_country="THA",
+        document_type="visa",
+    )
+
+
+def _portal_round(size: int, cookies: dict, clients_conn) -> dict:
+    from portal.access.models import User
+
+    server, url = _server_start()
+    timer = _PushCallTimer()
     try:
-        andex = [name for name in cookies if not name.endswith(".fin")][:size]
-        fin = [name for name in cookies if name.endswith(".fin")]
+        andex = [n for n in cookies if _country(n) in {"THA", "VNM"}][:size]
+        fin = [n for n in cookies if _country(n) == "FIN"][:OUTSIDERS]
         # One client first, so lazily loaded code is in memory before it is measured.
-        warm = [({"Cookie": f"sessionid={cookies[andex[0]]}"}, False)]
-        clients_conn.send({"cmd": "connect", "url": url, "clients": warm})
+        warm = [(url, {"Cookie": f"sessionid={cookies[andex[0]]}"}, "THA")]
+        clients_conn.send({"cmd": "connect", "clients": warm})
         clients_conn.recv()
         clients_conn.send({"cmd": "close"})
         clients_conn.recv()
         time.sleep(0.5)
         before = _rss_kib(server.pid)
-        clients = [({"Cookie": f"sessionid={cookies[n]}"}, False) for n in andex] + [
-            ({"Cookie": f"sessionid={cookies[n]}"}, True) for n in fin
-        ]
+        clients = [(url, {"Cookie": f"sessionid={cookies[n]}"}, _country(n)) for n in andex + fin]
         started = time.monotonic()
-        clients_conn.send({"cmd": "connect", "url": url, "clients": clients})
+        clients_conn.send({"cmd": "connect", "clients": clients})
         connected = clients_conn.recv()
         connect_seconds = time.monotonic() - started
         if connected["failures"]:
@@ -253,28 +347,99 @@ def _portal_round(size: int, cookies: dict, clients_conn) -> dict:
         rounds = []
         for index in range(WARMUP + PUBLISHES):
             t0 = time.monotonic()
-            alert = services.alert_create(
-                author=expert,
-                distribution={"level": "networks", "networks": ["andex"]},
-                title=f"Counterfeit visa foils without UV fibres ({size}/{index})",
-                summary="Foils seized at the airport show no fibres under UV 365 nm.",
-                severity="critical",
-                tlp="amber",
-                issuing_country="THA",
-                document_type="visa",
+            alert = _publish(
+                expert,
+                {"level": "networks", "networks": ["andex"]},
+                f"Counterfeit visa foils without UV fibres ({size}/{index})",
             )
             call = time.monotonic() - t0
-            clients_conn.send({"cmd": "expect", "marker": alert.pk, "t0": t0})
+            clients_conn.send(
+                {"cmd": "expect", "marker": alert.pk, "t0": t0, "tags": ["THA", "VNM"]}
+            )
             outcome = clients_conn.recv()
             if index >= WARMUP:
-                rounds.append({**outcome, "call": call})
+                rounds.append({**outcome, "call": call, "push_call": timer.samples[-1]})
             time.sleep(0.2)
         clients_conn.send({"cmd": "close"})
         clients_conn.recv()
     finally:
+        timer.restore()
         server.terminate()
         server.join(timeout=10)
     return _round_result(size, rounds, before, after, connected["connected"], connect_seconds)
+
+
+def _two_process_round(cookies: dict, clients_conn) -> dict:
+    """2,000 sockets over two server processes sharing Redis, alerts of every level in
+    turn: each socket must receive exactly the alerts its officer's country may see."""
+    from portal.access.models import NetworkMembership, User
+
+    members: dict[str, set[str]] = {}
+    for slug, code in NetworkMembership.objects.values_list("network__slug", "country_id"):
+        members.setdefault(slug, set()).add(code)
+
+    def readers(distribution: dict) -> set[str]:
+        # Written from CONTRACT.md's distribution levels, not from the access rule.
+        level = distribution["level"]
+        if level == "members":
+            return set(TWO_PROCESS_MIX)
+        if level == "countries":
+            return {"THA", *distribution["countries"]}
+        if level == "networks":
+            return {"THA"}.union(*(members[slug] for slug in distribution["networks"]))
+        return {"THA"}
+
+    officers = []
+    for code, count in TWO_PROCESS_MIX.items():
+        officers += [n for n in cookies if _country(n) == code][:count]
+    servers = [_server_start(), _server_start()]
+    try:
+        clients = [
+            (servers[i % 2][1], {"Cookie": f"sessionid={cookies[n]}"}, _country(n))
+            for i, n in enumerate(officers)
+        ]
+        started = time.monotonic()
+        # Fewer handshakes at once than the one-process run: two servers share the
+        # database for sessions, and daphne drops a handshake not done within 5 s.
+        clients_conn.send({"cmd": "connect", "clients": clients, "concurrency": 20})
+        connected = clients_conn.recv()
+        connect_seconds = time.monotonic() - started
+        if connected["failures"]:
+            raise RuntimeError(f"clients failed to connect: {connected['failures']}")
+        print(f"     {connected['connected']} sockets, {connect_seconds:.1f} s", flush=True)
+        time.sleep(1.0)
+        expert = User.objects.get(username="expert.tha")
+        rounds = []
+        for index in range(WARMUP + TWO_PROCESS_PUBLISHES):
+            distribution = TWO_PROCESS_LEVELS[index % len(TWO_PROCESS_LEVELS)]
+            t0 = time.monotonic()
+            alert = _publish(expert, distribution, f"Two processes ({index})")
+            call = time.monotonic() - t0
+            tags = sorted(readers(distribution) & set(TWO_PROCESS_MIX))
+            clients_conn.send({"cmd": "expect", "marker": alert.pk, "t0": t0, "tags": tags})
+            outcome = clients_conn.recv()
+            if index >= WARMUP:
+                rounds.append({**outcome, "call": call, "level": distribution["level"]})
+            time.sleep(0.2)
+        clients_conn.send({"cmd": "close"})
+        clients_conn.recv()
+    finally:
+        for server, _ in servers:
+            server.terminate()
+            server.join(timeout=10)
+    samples = [latency for r in rounds for latency in r["latencies"]]
+    return {
+        "processes": 2,
+        "clients": connected["connected"],
+        "connect_all_s": round(connect_seconds, 2),
+        "publishes": len(rounds),
+        "deliveries_expected": sum(len(r["latencies"]) + r["lost"] for r in rounds),
+        "deliveries": summary(samples),
+        "publish_call": summary([r["call"] for r in rounds]),
+        "lost": sum(r["lost"] for r in rounds),
+        "wrongly_delivered": sum(r["wrong"] for r in rounds),
+        "duplicates": sum(r["duplicates"] for r in rounds),
+    }
 
 
 def _baseline_round(size: int, clients_conn, payload_size: int) -> dict:
@@ -287,14 +452,14 @@ def _baseline_round(size: int, clients_conn, payload_size: int) -> dict:
     port = parent.recv()
     url = f"ws://127.0.0.1:{port}/"
     try:
-        clients_conn.send({"cmd": "connect", "url": url, "clients": [({}, False)]})
+        clients_conn.send({"cmd": "connect", "clients": [(url, {}, "THA")]})
         clients_conn.recv()
         clients_conn.send({"cmd": "close"})
         clients_conn.recv()
         time.sleep(0.5)
         before = _rss_kib(server.pid)
         started = time.monotonic()
-        clients_conn.send({"cmd": "connect", "url": url, "clients": [({}, False)] * size})
+        clients_conn.send({"cmd": "connect", "clients": [(url, {}, "THA")] * size})
         connected = clients_conn.recv()
         connect_seconds = time.monotonic() - started
         time.sleep(1.0)
@@ -312,7 +477,7 @@ def _baseline_round(size: int, clients_conn, payload_size: int) -> dict:
                 t0 = time.monotonic()
                 control.send(json.dumps(message))
                 control.recv()
-                clients_conn.send({"cmd": "expect", "marker": marker, "t0": t0})
+                clients_conn.send({"cmd": "expect", "marker": marker, "t0": t0, "tags": ["THA"]})
                 outcome = clients_conn.recv()
                 if index >= WARMUP:
                     rounds.append(outcome)
@@ -338,6 +503,10 @@ def _round_result(size, rounds, before, after, connected, connect_seconds) -> di
         # The publishing call alone (database write, keys, fan-out to Redis, e-mail
         # subscriptions): the part of the portal's time a bare broadcast has no match for.
         "publish_call": summary([r["call"] for r in rounds]) if "call" in rounds[0] else None,
+        # The push service's share of it (``notify_now``: keys, groups, message, hand-off).
+        "push_call": (
+            summary([r["push_call"] for r in rounds]) if "push_call" in rounds[0] else None
+        ),
         "after_the_call": (
             summary([latency - r["call"] for r in rounds for latency in r["latencies"]])
             if "call" in rounds[0]
@@ -345,6 +514,7 @@ def _round_result(size, rounds, before, after, connected, connect_seconds) -> di
         ),
         "lost": sum(r["lost"] for r in rounds),
         "wrongly_delivered": sum(r["wrong"] for r in rounds),
+        "duplicates": sum(r.get("duplicates", 0) for r in rounds),
         "memory_per_idle_connection_kib": round((after - before) / max(connected, 1), 1),
     }
 
@@ -383,11 +553,18 @@ def run() -> dict:
     database = settings.DATABASES["default"]
     if database["ENGINE"].endswith("postgresql"):
         database.setdefault("OPTIONS", {})["pool"] = settings.POSTGRES_POOL
+    # Production's task backend (portal/settings/production.py insists on it), unless
+    # BENCH_PUSH_TASKS=immediate asks for the tests' inline one.
+    backends = {
+        "database": "django_tasks_db.DatabaseBackend",
+        "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    }
+    settings.TASKS = {"default": {"BACKEND": backends[TASKS_BACKEND]}}
     context = multiprocessing.get_context("spawn")
     clients_conn, child = context.Pipe()
     clients = context.Process(target=_clients_main, args=(child,), daemon=True)
     clients.start()
-    portal, baseline = {}, {}
+    portal, baseline, two = {}, {}, None
     try:
         with benchmark_database():
             cookies = _populate()
@@ -400,6 +577,10 @@ def run() -> dict:
                 print(f"   baseline, {size} clients ...", flush=True)
                 baseline[size] = _baseline_round(size, clients_conn, payload)
                 print(f"     {baseline[size]}", flush=True)
+            if TWO_PROCESSES:
+                print("   portal, two server processes, 2,000 clients ...", flush=True)
+                two = _two_process_round(cookies, clients_conn)
+                print(f"     {two}", flush=True)
     finally:
         clients_conn.send({"cmd": "stop"})
         clients.join(timeout=10)
@@ -410,6 +591,7 @@ def run() -> dict:
     largest, smallest = max(SIZES), min(SIZES)
     return {
         "sizes": list(SIZES),
+        "tasks_backend": TASKS_BACKEND,
         "publishes_per_size": PUBLISHES,
         "outsiders": OUTSIDERS,
         "portal": {str(s): r for s, r in portal.items()},
@@ -424,4 +606,5 @@ def run() -> dict:
         },
         "lost_total": sum(r["lost"] for r in portal.values()),
         "wrongly_delivered_total": sum(r["wrongly_delivered"] for r in portal.values()),
+        "two_processes": two,
     }

@@ -32,7 +32,9 @@ def benchmark_database():
 
     default = settings.DATABASES["default"]
     if default["ENGINE"].endswith("postgresql"):
-        default.setdefault("TEST", {})["NAME"] = "benchmark_portal"
+        # BENCH_DATABASE_NAME: two benchmarks at once on one server need two names.
+        name = os.environ.get("BENCH_DATABASE_NAME", "benchmark_portal")
+        default.setdefault("TEST", {})["NAME"] = name
 
     old = setup_databases(verbosity=0, interactive=False)
     try:

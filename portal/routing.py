@@ -1,5 +1,9 @@
-"""WebSocket routes of every app, gathered for portal/asgi.py."""
+"""WebSocket routes of every app, gathered for portal/asgi.py.
 
-from portal.alerts.routing import websocket_urlpatterns as alerts_patterns
+Content types reach sockets through the push service: each registration names its route
+(``portal.push.registry``), so a new type adds no consumer and no line here.
+"""
 
-websocket_urlpatterns: list = [*alerts_patterns]
+from portal.push.routing import websocket_urlpatterns as push_patterns
+
+websocket_urlpatterns: list = [*push_patterns()]

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AlertsConfig(AppConfig):
@@ -6,22 +7,24 @@ class AlertsConfig(AppConfig):
 
     name = "portal.alerts"
     label = "alerts"
-    verbose_name = "Fraud alerts"
+    verbose_name = _("Fraud alerts")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         from portal.core.whats_new import Panel, panel_register
 
         from . import signal_handlers
+        from .push import register as push_register
         from .search import register as search_register
         from .selectors import alerts_newest
 
         signal_handlers.connect()
         search_register()
+        push_register()
         panel_register(
             Panel(
                 key="alerts",
-                title="Latest alerts",
+                title=_("Latest alerts"),
                 template="alerts/_whats_new.html",
                 items=alerts_newest,
                 more_url_name="alerts:list",

@@ -6,25 +6,32 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, PublishingPanel
+from wagtail.admin.widgets.datetime import AdminDateTimeInput
 
 from portal.access.admin_forms import ShareableAdminForm
-from portal.access.models import Shareable
+from portal.lifecycle.models import Lifecycle, LifecycleStatus
 from portal.specimens.models import DocumentType, FraudType
 
 
 class Severity(models.TextChoices):
-    INFO = "info", "Info"
-    LOW = "low", "Low"
-    MEDIUM = "medium", "Medium"
-    HIGH = "high", "High"
-    CRITICAL = "critical", "Critical"
+    INFO = "info", _("Info")
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
 
 
 class Tlp(models.TextChoices):
-    """FIRST's Traffic Light Protocol 2.0: how far recipients may pass an alert on."""
+    """FIRST's Traffic Light Protocol 2.0: how far recipients may pass an alert on.
+
+    The labels are FIRST's international handling marks, the same in every language: not
+    translated (``tests/core/test_i18n.py`` allows them by name).
+    """
 
     CLEAR = "clear", "TLP:CLEAR"
     GREEN = "green", "TLP:GREEN"
@@ -33,45 +40,57 @@ class Tlp(models.TextChoices):
     RED = "red", "TLP:RED"
 
 
-class AlertStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    PUBLISHED = "published", "Published"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+#: An alert's status (CONTRACT.md): the lifecycle's, kept by ``portal.lifecycle``.
+AlertStatus = LifecycleStatus
 
 
-class AlertBulletin(Shareable, ClusterableModel):
+class AlertBulletin(Lifecycle, ClusterableModel):
     """A fraud alert: what was found, on which document, how to spot it, who may know.
 
-    Released (visible beyond the owner's experts) once published; a withdrawn alert stays
-    visible to its recipients, marked withdrawn, so nobody keeps acting on it unknowingly.
-    Alerts are never public (``allows_public``).
+    Its lifecycle is ``portal.lifecycle.Lifecycle`` (Wagtail's drafts, revisions,
+    workflow, locking and scheduled publication): released (visible beyond the owner's
+    experts) once published; readers see the live version, never a draft of a change. A
+    withdrawn alert stays visible to its recipients, marked withdrawn, so nobody keeps
+    acting on it unknowingly. Alerts are never public (``allows_public``). Its validity
+    (``valid_until``) marks it expired and takes it out of backlogs; it stays readable,
+    so Wagtail's expiry (which would take it away from its readers) is not offered.
     """
 
     allows_public = False
 
-    title = models.CharField(max_length=200)
-    summary = models.TextField(max_length=1000, help_text="Two or three sentences for the push.")
-    body = models.TextField(blank=True, help_text="What to check, where, under which light.")
-    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(
+        _("summary"), max_length=1000, help_text=_("Two or three sentences for the push.")
+    )
+    body = models.TextField(
+        _("body"), blank=True, help_text=_("What to check, where, under which light.")
+    )
+    severity = models.CharField(
+        _("severity"), max_length=10, choices=Severity.choices, default=Severity.MEDIUM
+    )
     tlp = models.CharField(
         "TLP", max_length=15, choices=Tlp.choices, default=Tlp.AMBER,
-        help_text="Handling mark shown on every view; TLP:RED is never e-mailed nor exported.",
+        help_text=_("Handling mark shown on every view; TLP:RED is never e-mailed nor exported."),
     )  # fmt: skip
     issuing_country = models.ForeignKey(
-        "access.Country", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "access.Country",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issuing country"),
     )
-    document_type = models.CharField(max_length=30, choices=DocumentType.choices, blank=True)
-    fraud_type = models.CharField(max_length=40, choices=FraudType.choices, blank=True)
+    document_type = models.CharField(
+        _("document type"), max_length=30, choices=DocumentType.choices, blank=True
+    )
+    fraud_type = models.CharField(
+        _("fraud type"), max_length=40, choices=FraudType.choices, blank=True
+    )
     related_specimens = models.ManyToManyField(
-        "specimens.Specimen", blank=True, related_name="alerts"
+        "specimens.Specimen", blank=True, related_name="alerts", verbose_name=_("related specimens")
     )
-    valid_until = models.DateTimeField(null=True, blank=True)
-    status = models.CharField(
-        max_length=12, choices=AlertStatus.choices, default=AlertStatus.DRAFT, db_index=True
-    )
-    version = models.PositiveIntegerField(default=1)
-    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -99,7 +118,7 @@ class AlertBulletin(Shareable, ClusterableModel):
                 ),
                 FieldPanel("related_specimens"),
             ],
-            heading="Document concerned",
+            heading=_("Document concerned"),
         ),
         MultiFieldPanel(
             [
@@ -108,12 +127,30 @@ class AlertBulletin(Shareable, ClusterableModel):
                 FieldPanel("shared_countries"),
                 FieldPanel("shared_networks"),
             ],
-            heading="Distribution",
+            heading=_("Distribution"),
+        ),
+        # Scheduled publication only: see the class docstring for expiry.
+        PublishingPanel(
+            children=[
+                FieldPanel(
+                    "go_live_at",
+                    widget=AdminDateTimeInput(
+                        js_overlay_parent_selector="#schedule-publishing-dialog",
+                        attrs={
+                            "data-controller": "w-action",
+                            "data-action": "w-dialog:hidden->w-action#reset",
+                            "data-w-dialog-target": "notify",
+                        },
+                    ),
+                )
+            ]
         ),
     ]
 
     class Meta:
         ordering = ["-published_at", "-pk"]
+        verbose_name = _("alert bulletin")
+        verbose_name_plural = _("alert bulletins")
 
     def __str__(self) -> str:
         return self.title
@@ -121,8 +158,27 @@ class AlertBulletin(Shareable, ClusterableModel):
     def get_absolute_url(self) -> str:
         return reverse("alerts:detail", kwargs={"pk": self.pk})
 
-    def is_released(self) -> bool:
-        return self.status in {AlertStatus.PUBLISHED, AlertStatus.WITHDRAWN}
+    @classmethod
+    def review_required_for(cls, country_code: str | None) -> bool:
+        """The country's ``CountryAlertPolicy`` (the "Alert review policy" admin)."""
+        if not country_code:
+            return False
+        return CountryAlertPolicy.objects.filter(
+            country_id=country_code, requires_review=True
+        ).exists()
+
+    def with_content_json(self, content):
+        obj = super().with_content_json(content)
+        # Facts about the alert as a whole, not about one of its versions.
+        obj.published_at = self.published_at
+        obj.reviewed_by_id = self.reviewed_by_id
+        obj.created_by_id = self.created_by_id
+        return obj
+
+    def lifecycle_published(self, *, previous_keys: set[str], user, reviewed: bool) -> None:
+        from .services import alert_published
+
+        alert_published(alert=self, previous_keys=previous_keys, user=user, reviewed=reviewed)
 
     @property
     def is_expired(self) -> bool:
@@ -134,21 +190,30 @@ class AlertBulletin(Shareable, ClusterableModel):
 
 
 class CountryAlertPolicy(models.Model):
-    """A country's own rule for its alerts: whether a second expert must review them."""
+    """A country's own rule for its alerts: whether a second expert must review them
+    (its alerts then go through the "second expert" workflow of ``portal.lifecycle``)."""
 
     country = models.OneToOneField(
         "access.Country", on_delete=models.CASCADE, primary_key=True, related_name="alert_policy"
     )
     requires_review = models.BooleanField(
-        default=False, help_text="A second expert of the country approves before publication."
+        _("requires review"),
+        default=False,
+        help_text=_("A second expert of the country approves before publication."),
     )
 
     def __str__(self) -> str:
-        return f"{self.country_id}: review {'required' if self.requires_review else 'not required'}"
+        if self.requires_review:
+            return gettext("%(country)s: review required") % {"country": self.country_id}
+        return gettext("%(country)s: review not required") % {"country": self.country_id}
 
 
 class AlertVersion(models.Model):
-    """What an alert said at each published version (for the record and for readers)."""
+    """What an alert said at each published version (for the record and for readers).
+
+    Written at every publication (``services.alert_published``); Wagtail's revisions
+    hold every draft besides, with the admin's history and compare views.
+    """
 
     alert = models.ForeignKey(AlertBulletin, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
@@ -222,10 +287,14 @@ class AlertSubscription(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_subscription"
     )
     high_and_critical = models.BooleanField(
-        "High and critical alerts", default=False, help_text="Whatever the document."
+        _("High and critical alerts"), default=False, help_text=_("Whatever the document.")
     )
     issuing_countries = models.ManyToManyField(
-        "access.Country", blank=True, related_name="+", help_text="Alerts on their documents."
+        "access.Country",
+        blank=True,
+        related_name="+",
+        verbose_name=_("issuing countries"),
+        help_text=_("Alerts on their documents."),
     )
     document_types = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

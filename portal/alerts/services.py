@@ -1,5 +1,9 @@
 """Writing alerts: create, review, publish, update, withdraw, acknowledge, sightings.
 
+The lifecycle (drafts, revisions, review, publication) is ``portal.lifecycle`` on
+Wagtail's mixins: these services are the page's and the API's entries into it, and
+``alert_published`` runs whenever a version goes live, whichever path published it.
+
 The database is the truth; after each commit the alert's id and visibility keys are sent
 to the channel-layer groups that can hold permitted users (``fanout``), and every
 consumer checks the keys against its own user before sending anything.
@@ -7,30 +11,24 @@ consumer checks the keys against its own user before sending anything.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.access import rule
-from portal.access.distribution import Distribution, distribution_apply
-from portal.access.models import Country, DistributionLevel, Role
-
-from . import groups
-from .models import (
-    AlertBulletin,
-    AlertStatus,
-    AlertVersion,
-    CountryAlertPolicy,
-    Receipt,
-    Sighting,
+from portal.access.distribution import (
+    Distribution,
+    distribution_apply,
+    distribution_relations_set,
 )
+from portal.access.models import Country, DistributionLevel, Network
+from portal.lifecycle import services as lifecycle
+
+from .models import AlertBulletin, AlertStatus, AlertVersion, Receipt, Sighting
 
 logger = logging.getLogger(__name__)
 
@@ -49,12 +47,84 @@ EDITABLE = {
 
 
 def review_required(country_code: str | None) -> bool:
-    if not country_code:
-        return False
-    return CountryAlertPolicy.objects.filter(country_id=country_code, requires_review=True).exists()
+    """Whether alerts of ``country_code`` wait for a second expert's review."""
+    return AlertBulletin.review_required_for(country_code)
 
 
-def _version_record(alert: AlertBulletin, user: Any) -> None:
+def _set_fields(alert: AlertBulletin, fields: dict) -> None:
+    errors: dict[str, list[str]] = {}
+    for name, value in fields.items():
+        if name == "issuing_country":
+            if value in (None, ""):
+                alert.issuing_country = None
+                continue
+            country = Country.objects.filter(pk=str(value).upper()).first()
+            if country is None:
+                errors["issuing_country"] = [_("Unknown country code %(code)r.") % {"code": value}]
+            alert.issuing_country = country
+        elif name in EDITABLE:
+            setattr(alert, name, "" if value is None and name != "valid_until" else value)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _distribution(data: dict | None) -> Distribution | None:
+    if data is None:
+        return None
+    try:
+        return Distribution.from_data(data, allows_public=False)
+    except ValidationError as exc:
+        raise ValidationError({"distribution": exc.messages}) from None
+
+
+def _distribution_m2m(parsed: Distribution) -> dict[str, list]:
+    """A distribution's countries and networks as a revision stores them (primary keys)."""
+    return {
+        "shared_countries": sorted(
+            Country.objects.filter(code__in=parsed.countries).values_list("pk", flat=True)
+        ),
+        "shared_networks": sorted(
+            Network.objects.filter(slug__in=parsed.networks).values_list("pk", flat=True)
+        ),
+    }
+
+
+@rule.keys_sync_deferred()
+def alert_create(*, author: Any, distribution: dict, **fields: Any) -> AlertBulletin:
+    """Create an alert of the author's country: published at once, or in review where the
+    country requires a second expert. ``ValidationError`` names each bad field."""
+    if not rule.can_create(author) or not author.country_id:
+        raise PermissionDenied(_("Only document experts of a member country can publish alerts."))
+    parsed = _distribution(distribution)
+    alert = AlertBulletin(
+        owner_country_id=author.country_id,
+        distribution_level=parsed.level if parsed is not None else DistributionLevel.COUNTRY,
+        created_by=author,
+    )
+    _set_fields(alert, fields)
+    # The owner and author are the author's own; the issuing country was looked up by
+    # ``_set_fields``: no second query to check each of them again.
+    alert.full_clean(exclude=["owner_country", "created_by", "issuing_country"])
+    alert.save()  # a draft: its keys and entry are written once, at the block's end
+    if parsed is not None:
+        distribution_relations_set(item=alert, distribution=parsed)
+    lifecycle.revision_save(item=alert, user=author)
+    return lifecycle.item_submit(item=alert, user=author)
+
+
+def alert_published(*, alert: AlertBulletin, previous_keys: set[str], user: Any, reviewed: bool):
+    """A version of the alert went live (``Lifecycle.lifecycle_published``, inside the
+    publishing transaction, whichever path published it: the admin, the API, a review's
+    approval, ``publish_scheduled``): record the version and push it after commit."""
+    changes: dict[str, Any] = {}
+    if alert.published_at is None:
+        changes["published_at"] = alert.first_published_at or timezone.now()
+    if reviewed and user is not None:
+        changes["reviewed_by"] = user
+    if changes:
+        for name, value in changes.items():
+            setattr(alert, name, value)
+        AlertBulletin.objects.filter(pk=alert.pk).update(**changes)
     AlertVersion.objects.update_or_create(
         alert=alert,
         number=alert.version,
@@ -68,172 +138,75 @@ def _version_record(alert: AlertBulletin, user: Any) -> None:
             "changed_by": user if getattr(user, "is_authenticated", False) else None,
         },
     )
-
-
-def _set_fields(alert: AlertBulletin, fields: dict) -> None:
-    errors: dict[str, list[str]] = {}
-    for name, value in fields.items():
-        if name == "issuing_country":
-            if value in (None, ""):
-                alert.issuing_country = None
-                continue
-            country = Country.objects.filter(pk=str(value).upper()).first()
-            if country is None:
-                errors["issuing_country"] = [f"Unknown country code {value!r}."]
-            alert.issuing_country = country
-        elif name in EDITABLE:
-            setattr(alert, name, "" if value is None and name != "valid_until" else value)
-    if errors:
-        raise ValidationError(errors)
-
-
-@transaction.atomic
-def alert_create(*, author: Any, distribution: dict, **fields: Any) -> AlertBulletin:
-    """Create an alert of the author's country: published at once, or in review where the
-    country requires a second expert. ``ValidationError`` names each bad field."""
-    if not rule.can_create(author) or not author.country_id:
-        raise PermissionDenied("Only document experts of a member country can publish alerts.")
-    try:
-        parsed = Distribution.from_data(distribution, allows_public=False)
-    except ValidationError as exc:
-        raise ValidationError({"distribution": exc.messages}) from None
-    alert = AlertBulletin(
-        owner_country_id=author.country_id,
-        distribution_level=DistributionLevel.COUNTRY,
-        created_by=author,
-    )
-    _set_fields(alert, fields)
-    alert.full_clean(exclude=["owner_country"])
-    _submission_status_set(alert)  # before the first save: one save less per publication
-    alert.save()
-    distribution_apply(item=alert, distribution=parsed)
-    return _submission_recorded(alert, author)
-
-
-def _submitted(alert: AlertBulletin, editor: Any) -> AlertBulletin:
-    """A finished draft goes to review where its country requires it, else is published
-    (a publication is announced to every reader, its country's experts included)."""
-    _submission_status_set(alert)
-    alert.save()
-    return _submission_recorded(alert, editor)
-
-
-def _submission_status_set(alert: AlertBulletin) -> None:
-    if review_required(alert.owner_country_id):
-        alert.status = AlertStatus.IN_REVIEW
-    else:
-        alert.status = AlertStatus.PUBLISHED
-        alert.published_at = timezone.now()
-
-
-def _submission_recorded(alert: AlertBulletin, editor: Any) -> AlertBulletin:
-    _version_record(alert, editor)
     if alert.status == AlertStatus.PUBLISHED:
-        _fanout_on_commit(alert, previous_keys=set())
-    return alert
+        _fanout_on_commit(alert, previous_keys=previous_keys)
 
 
 @transaction.atomic
 def alert_submit(*, alert: AlertBulletin, editor: Any) -> AlertBulletin:
     """Publish a draft (one made in the admin), or send it to review."""
     if not rule.can_change(editor, alert):
-        raise PermissionDenied("Only experts of the alert's country can publish it.")
+        raise PermissionDenied(_("Only experts of the alert's country can publish it."))
     if alert.status != AlertStatus.DRAFT:
-        raise ValidationError({"status": ["Only drafts can be submitted."]})
-    return _submitted(alert, editor)
+        raise ValidationError({"status": [_("Only drafts can be submitted.")]})
+    return lifecycle.item_submit(item=alert, user=editor)
 
 
 @transaction.atomic
 def alert_return_to_draft(*, alert: AlertBulletin, reviewer: Any) -> AlertBulletin:
-    """The reviewer sends an alert in review back to its author as a draft."""
+    """A reviewer sends an alert in review back to its author; its author may take it
+    back out of review as well."""
     if alert.status != AlertStatus.IN_REVIEW:
-        raise ValidationError({"status": ["Only alerts in review can be sent back."]})
+        raise ValidationError({"status": [_("Only alerts in review can be sent back.")]})
     if not rule.can_change(reviewer, alert):
-        raise PermissionDenied("Only experts of the alert's country review it.")
-    alert.status = AlertStatus.DRAFT
-    alert.save()
-    _version_record(alert, reviewer)
-    return alert
-
-
-def alert_admin_saved(
-    *, alert: AlertBulletin, editor: Any, created: bool, previous_keys: set[str]
-) -> None:
-    """After the Wagtail admin saved an alert (inside its transaction): new alerts are
-    drafts of their author, to be published from the alert page; a change to a published
-    alert is a new version, and a widened distribution is pushed like the API's."""
-    if created:
-        alert.created_by = alert.created_by or editor
-        alert.status = AlertStatus.DRAFT
-        alert.save(update_fields=["created_by", "status"])
-    elif alert.status == AlertStatus.PUBLISHED:
-        alert.version += 1
-        alert.save(update_fields=["version"])
-    _version_record(alert, editor)
-    if alert.status == AlertStatus.PUBLISHED:
-        _fanout_on_commit(alert, previous_keys=previous_keys)
+        raise PermissionDenied(_("Only experts of the alert's country review it."))
+    submitter = getattr(alert.current_workflow_state, "requested_by_id", None)
+    if rule.can_review(reviewer, alert, submitted_by_id=submitter):
+        return lifecycle.item_review(item=alert, user=reviewer, approve=False)
+    return lifecycle.item_review_cancel(item=alert, user=reviewer)
 
 
 @transaction.atomic
 def alert_approve(*, alert: AlertBulletin, reviewer: Any) -> AlertBulletin:
     """A second expert of the owner country publishes an alert that is in review."""
     if alert.status != AlertStatus.IN_REVIEW:
-        raise ValidationError({"status": ["Only alerts in review can be approved."]})
-    if (
-        not reviewer.has_role(Role.EXPERT)
-        or reviewer.country_id != alert.owner_country_id
-        or reviewer.pk == alert.created_by_id
-    ):
-        raise PermissionDenied("A second expert of the alert's country must review it.")
-    alert.status = AlertStatus.PUBLISHED
-    alert.published_at = timezone.now()
-    alert.reviewed_by = reviewer
-    alert.save()
-    _version_record(alert, reviewer)
-    _fanout_on_commit(alert, previous_keys=set())
-    return alert
+        raise ValidationError({"status": [_("Only alerts in review can be approved.")]})
+    return lifecycle.item_review(item=alert, user=reviewer, approve=True)
 
 
-@transaction.atomic
+@rule.keys_sync_deferred()
 def alert_update(
     *, alert: AlertBulletin, editor: Any, fields: dict, distribution: dict | None = None
 ) -> AlertBulletin:
-    """Change any field, distribution included; a widened distribution is pushed to the
-    newly permitted, a narrowed one disappears from every view at once."""
+    """Change any field, distribution included. A published alert gets a new published
+    version at once (a widened distribution is pushed to the newly permitted, a narrowed
+    one disappears from every view in the same commit); a draft stays a draft."""
     if not rule.can_change(editor, alert):
-        raise PermissionDenied("Only experts of the alert's country can change it.")
-    parsed = None
-    if distribution is not None:
-        try:
-            parsed = Distribution.from_data(distribution, allows_public=False)
-        except ValidationError as exc:
-            raise ValidationError({"distribution": exc.messages}) from None
-    previous = rule.item_keys(alert)
+        raise PermissionDenied(_("Only experts of the alert's country can change it."))
+    parsed = _distribution(distribution)
+    alert = AlertBulletin.objects.get(pk=alert.pk)  # the row, never a draft in memory
     _set_fields(alert, fields)
+    if parsed is not None:
+        alert.distribution_level = parsed.level
     alert.full_clean(exclude=["owner_country"])
-    if alert.status == AlertStatus.PUBLISHED:
-        alert.version += 1
+    if alert.live:
+        m2m = _distribution_m2m(parsed) if parsed is not None else None
+        return lifecycle.item_live_change(item=alert, user=editor, m2m=m2m)
     alert.save()
     if parsed is not None:
         distribution_apply(item=alert, distribution=parsed)
-    _version_record(alert, editor)
-    if alert.status == AlertStatus.PUBLISHED:
-        _fanout_on_commit(alert, previous_keys=previous)
-    return alert
+    lifecycle.revision_save(item=alert, user=editor)
+    return AlertBulletin.objects.get(pk=alert.pk)
 
 
 @transaction.atomic
 def alert_withdraw(*, alert: AlertBulletin, editor: Any) -> AlertBulletin:
     """Withdrawn alerts stay readable by their recipients, marked so, and leave backlogs."""
     if not rule.can_change(editor, alert):
-        raise PermissionDenied("Only experts of the alert's country can withdraw it.")
+        raise PermissionDenied(_("Only experts of the alert's country can withdraw it."))
     if alert.status != AlertStatus.PUBLISHED:
-        raise ValidationError({"status": ["Only published alerts can be withdrawn."]})
-    alert.status = AlertStatus.WITHDRAWN
-    alert.version += 1
-    alert.save()
-    _version_record(alert, editor)
-    return alert
+        raise ValidationError({"status": [_("Only published alerts can be withdrawn.")]})
+    return lifecycle.item_withdraw(item=alert, user=editor)
 
 
 def alert_status_set(*, alert: AlertBulletin, user: Any, status: str) -> AlertBulletin:
@@ -249,7 +222,12 @@ def alert_status_set(*, alert: AlertBulletin, user: Any, status: str) -> AlertBu
     if status == alert.status:
         return alert
     raise ValidationError(
-        {"status": [f"A {alert.get_status_display().lower()} alert cannot become {status}."]}
+        {
+            "status": [
+                _("A %(status)s alert cannot become %(new)s.")
+                % {"status": alert.get_status_display().lower(), "new": status}
+            ]
+        }
     )
 
 
@@ -313,8 +291,10 @@ def receipts_delivered_to(*, alert_id: int, user_ids: list[int]) -> None:
 def sighting_add(*, alert: AlertBulletin, user: Any, note: str = "") -> Sighting:
     """ "Seen here too": the officer's country met this forgery as well."""
     if not user.country_id:
-        raise ValidationError({"country": ["Only officers of a member country report sightings."]})
-    sighting, _ = Sighting.objects.update_or_create(
+        raise ValidationError(
+            {"country": [_("Only officers of a member country report sightings.")]}
+        )
+    sighting, _created = Sighting.objects.update_or_create(
         alert=alert, user=user, defaults={"country_code": user.country_id, "note": note[:500]}
     )
     return sighting
@@ -336,70 +316,32 @@ def alert_message(alert: AlertBulletin) -> dict:
 
 
 def _fanout_on_commit(alert: AlertBulletin, *, previous_keys: set[str]) -> None:
+    """The entry point of alerts code: push the alert after the current transaction
+    commits (nothing if it rolls back), then mail its subscribers."""
     alert_id = alert.pk
     transaction.on_commit(lambda: fanout(alert_id=alert_id, previous_keys=previous_keys))
 
 
 def fanout(*, alert_id: int, previous_keys: set[str]) -> int:
-    """Wake the consumers that may hold permitted users; returns the number of groups.
+    """Push a published alert through the platform's push service (``portal.push``) to
+    those who may see it now and could not with ``previous_keys`` (the keys before this
+    change), then mail them; returns 1 when pushed, 0 when the alert is not published.
 
-    ``previous_keys``: the keys before this change; consumers whose user already held
-    one of them got the alert before and are not pushed it again.
+    The channel-layer sends leave the request (``push.services``); the screens are
+    pushed before the mail, so a slow mail server never delays them.
     """
+    from portal.push import services as push
+
     alert = AlertBulletin.objects.filter(pk=alert_id, status=AlertStatus.PUBLISHED).first()
     if alert is None:
         return 0
-    keys = rule.item_keys(alert)
-    event = {
-        "type": "alert.published",
-        "alert": alert_message(alert),
-        "keys": sorted(keys),
-        "previous_keys": sorted(previous_keys),
-    }
-    targets = groups.groups_for_keys(keys)
-    _group_send(sorted(targets), event)
-    # After the push, so a slow mail server never delays the screens.
-    from .emails import alert_emails_send
+    push.notify_now(item=alert, event="published", previous_keys=previous_keys)
+    # E-mail is a background task (retried on SMTP errors, recipients checked again
+    # when it runs): a slow mail server never delays the push or the publication.
+    from .emails import alert_emails_enqueue
 
     try:
-        alert_emails_send(alert=alert, previous_keys=previous_keys)
+        alert_emails_enqueue(alert=alert, previous_keys=previous_keys)
     except Exception:  # the alert is published and pushed; mail is best effort
-        logger.exception("E-mails about alert %s could not be sent", alert.pk)
-    return len(targets)
-
-
-def sockets_close(
-    *, user_id: int, reason: str, session_key: str | None = None, token_id: int | None = None
-) -> None:
-    """Close a user's alert sockets: those opened with one session or one API token, or
-    (neither given) all of them — signed out, token revoked or expired, new password,
-    deactivated, country changed."""
-    _group_send(
-        [groups.user_group(user_id)],
-        {
-            "type": "session.closed",
-            "reason": reason,
-            "session_key": session_key,
-            "token_id": token_id,
-        },
-    )
-
-
-def _group_send(names: list[str], message: dict) -> None:
-    """Send to these groups in one event loop (one Redis connection for them all), from
-    synchronous code, also when this thread already runs an event loop (a browser driver
-    in the tests), where ``async_to_sync`` refuses to run."""
-    layer = get_channel_layer()
-
-    async def send_all() -> None:
-        for name in names:  # the group named in the message: the hub's local members
-            await layer.group_send(name, {**message, "group": name})
-
-    send = async_to_sync(send_all)
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        send()
-        return
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(send).result()
+        logger.exception("E-mails about alert %s could not be queued", alert.pk)
+    return 1

@@ -8,9 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from portal.access import rule
+from portal.access.models import Country
+from portal.core.widgets import CountryFilter
 from portal.specimens.models import DocumentType, SpecimenFeature
 
 from . import selectors, services
@@ -40,12 +45,20 @@ def alert_list(request):
     )
     query = request.GET.copy()
     query.pop("page", None)
+    country_filter = CountryFilter(
+        countries=[(c.code, str(c)) for c in Country.objects.order_by("name")],
+        value=filters["issuing_country"],
+        user=request.user,
+        empty_label=_("Any country"),
+        field_id="f-country",
+    )
     return render(
         request,
         "alerts/list.html",
         {
             "page": page,
             "filters": filters,
+            "country_filter": country_filter,
             "acknowledged": acknowledged,
             "query_string": query.urlencode(),
             "severities": Severity.choices,
@@ -62,6 +75,10 @@ def alert_detail(request, pk: int):
     receipt = Receipt.objects.filter(alert=alert, user=request.user).first()
     specimens = rule.visible_to(user=request.user, queryset=alert.related_specimens.all())
     can_edit = rule.can_change(request.user, alert)
+    in_review = can_edit and alert.status == AlertStatus.IN_REVIEW
+    submitter = (
+        getattr(alert.current_workflow_state, "requested_by_id", None) if in_review else None
+    )
     return render(
         request,
         "alerts/detail.html",
@@ -74,9 +91,10 @@ def alert_detail(request, pk: int):
                 set(alert.sightings.values_list("country_code", flat=True))
             ),
             "can_edit": can_edit,
-            "can_review": can_edit
-            and alert.status == AlertStatus.IN_REVIEW
-            and alert.created_by_id != request.user.pk,
+            "can_review": in_review
+            and rule.can_review(request.user, alert, submitted_by_id=submitter),
+            "unpublished_changes": can_edit and alert.live and alert.has_unpublished_changes,
+            "edit_url": reverse("wagtailsnippets_alerts_alertbulletin:edit", args=[alert.pk]),
             "review_required": services.review_required(alert.owner_country_id),
             "versions": alert.versions.select_related("changed_by")[:10] if can_edit else [],
         },
@@ -88,15 +106,21 @@ def alert_detail(request, pk: int):
 def alert_acknowledge(request, pk: int):
     alert = _alert(request, pk)
     services.alert_acknowledge(alert=alert, user=request.user)
-    messages.success(request, "Acknowledged: this alert has left your unread list.")
+    messages.success(request, _("Acknowledged: this alert has left your unread list."))
     return redirect(alert.get_absolute_url())
 
 
 #: The alert page's workflow buttons: POST value → (service status, message).
 MOVES = {
-    "publish": (AlertStatus.PUBLISHED, "The alert is published and on its way to its readers."),
-    "withdraw": (AlertStatus.WITHDRAWN, "The alert is withdrawn; its readers see it marked so."),
-    "return": (AlertStatus.DRAFT, "The alert is back with its author as a draft."),
+    "publish": (
+        AlertStatus.PUBLISHED,
+        gettext_lazy("The alert is published and on its way to its readers."),
+    ),
+    "withdraw": (
+        AlertStatus.WITHDRAWN,
+        gettext_lazy("The alert is withdrawn; its readers see it marked so."),
+    ),
+    "return": (AlertStatus.DRAFT, gettext_lazy("The alert is back with its author as a draft.")),
 }
 
 
@@ -107,7 +131,7 @@ def alert_workflow(request, pk: int):
     alert = _alert(request, pk)
     move = MOVES.get(request.POST.get("move", ""))
     if move is None:
-        messages.error(request, "Unknown action.")
+        messages.error(request, _("Unknown action."))
         return redirect(alert.get_absolute_url())
     status, done = move
     try:
@@ -116,7 +140,7 @@ def alert_workflow(request, pk: int):
         messages.error(request, " ".join(exc.messages))
     else:
         if alert.status == AlertStatus.IN_REVIEW:
-            done = "Sent for review: a second expert of your country publishes it."
+            done = _("Sent for review: a second expert of your country publishes it.")
         messages.success(request, done)
     return redirect(alert.get_absolute_url())
 
@@ -126,7 +150,7 @@ def alert_workflow(request, pk: int):
 def alert_sighting(request, pk: int):
     alert = _alert(request, pk)
     services.sighting_add(alert=alert, user=request.user, note=request.POST.get("note", ""))
-    messages.success(request, "Thank you: your country's sighting is recorded.")
+    messages.success(request, _("Thank you: your country's sighting is recorded."))
     return redirect(alert.get_absolute_url())
 
 
@@ -136,7 +160,7 @@ def alert_reach(request, pk: int):
     """The author's view: per country, delivered, acknowledged and sightings."""
     alert = _alert(request, pk)
     if not rule.can_change(request.user, alert):
-        raise PermissionDenied("Only experts of the alert's country see its reach.")
+        raise PermissionDenied(_("Only experts of the alert's country see its reach."))
     rows = (
         Receipt.objects.filter(alert=alert)
         .values("country_code")
@@ -185,6 +209,6 @@ def alert_subscriptions(request):
     if request.method == "POST" and form.is_valid():
         form.instance.user = request.user
         form.save()
-        messages.success(request, "Your e-mail subscriptions are saved.")
+        messages.success(request, _("Your e-mail subscriptions are saved."))
         return redirect("alerts:subscriptions")
     return render(request, "alerts/subscriptions.html", {"form": form})
