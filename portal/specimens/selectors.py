@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy
 
 from portal.access import rule
 
@@ -15,9 +16,12 @@ from .models import GlossaryTerm, LightSource, Specimen, SpecimenImage
 
 #: The sort orders offered on the library page: key → (label, ordering).
 SORTS = {
-    "newest": ("Newest first", ("-created_at", "-pk")),
-    "country": ("Issuing country", ("issuing_country__name", "document_type", "-pk")),
-    "title": ("Title", ("title", "pk")),
+    "newest": (gettext_lazy("Newest first"), ("-created_at", "-pk")),
+    "country": (
+        gettext_lazy("Issuing country"),
+        ("issuing_country__name", "document_type", "-pk"),
+    ),
+    "title": (gettext_lazy("Title"), ("title", "pk")),
 }
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.utils.translation import gettext
 
 from portal.access import rule
 from portal.access.distribution import Distribution, distribution_apply
 from portal.access.models import Country, DistributionLevel
+from portal.media import services as media_services
 
 from . import imaging
 from .models import (
@@ -40,7 +41,7 @@ def specimen_create(
     :raises PermissionDenied: when the author is not an expert with a country.
     """
     if not rule.can_create(created_by):
-        raise PermissionDenied("Only document experts can add specimens.")
+        raise PermissionDenied(gettext("Only document experts can add specimens."))
     errors: dict[str, list[str]] = {}
     try:
         parsed = Distribution.from_data(distribution)
@@ -48,10 +49,14 @@ def specimen_create(
         errors["distribution"] = exc.messages
     country = Country.objects.filter(pk=str(issuing_country).upper()).first()
     if country is None:
-        errors["issuing_country"] = [f"Unknown country code {issuing_country!r}."]
+        errors["issuing_country"] = [
+            gettext("Unknown country code %(code)s.") % {"code": repr(issuing_country)}
+        ]
     owner = created_by.country_id
     if owner is None:
-        errors["owner_country"] = ["Administrators without a country cannot own specimens."]
+        errors["owner_country"] = [
+            gettext("Administrators without a country cannot own specimens.")
+        ]
     if errors:
         raise ValidationError(errors)
     specimen = Specimen(
@@ -89,7 +94,9 @@ def specimen_image_add(
     :raises PermissionDenied: when ``added_by`` may not edit the specimen.
     """
     if not rule.can_change(added_by, specimen):
-        raise PermissionDenied("Only experts of the specimen's country can add images to it.")
+        raise PermissionDenied(
+            gettext("Only experts of the specimen's country can add images to it.")
+        )
     return image_store(
         specimen=specimen,
         file=file,
@@ -131,8 +138,8 @@ def image_fields_check(
         errors = exc.message_dict
         if "light_source" in errors:
             errors["light_source"] = [
-                f"Unknown light source {str(light_source)[:40]!r}: use one of "
-                f"{', '.join(LightSource.values)}."
+                gettext("Unknown light source %(value)s: use one of %(values)s.")
+                % {"value": repr(str(light_source)[:40]), "values": ", ".join(LightSource.values)}
             ]
         raise ValidationError(errors) from None
 
@@ -189,19 +196,6 @@ def image_store(
 
 
 def rendition_get(*, image: SpecimenImage, name: str) -> SpecimenImageRendition:
-    """The stored rendition ``name`` of ``image``, made on first request."""
-    existing = SpecimenImageRendition.objects.filter(image=image, name=name).first()
-    if existing is not None:
-        return existing
-    with image.file.open("rb") as source:
-        data, width, height = imaging.rendition_make(source, imaging.RENDITIONS[name])
-    rendition = SpecimenImageRendition(image=image, name=name, width=width, height=height)
-    rendition.file.save(f"{name}.jpg", ContentFile(data), save=False)
-    try:
-        with transaction.atomic():
-            rendition.save()
-    except IntegrityError:
-        # Another request made it meanwhile: keep theirs.
-        rendition.file.storage.delete(rendition.file.name)
-        return SpecimenImageRendition.objects.get(image=image, name=name)
-    return rendition
+    """The stored rendition ``name`` of ``image``, made on first request (the platform's
+    ``portal.media.services.rendition_get``)."""
+    return media_services.rendition_get(image=image, name=name)

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import mimetypes
-
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from portal.access import audit, rule
+from portal.access.views import hidden_asks_login
+from portal.core.widgets import CountryFilter
 
-from . import imaging, selectors, services
+from . import imaging, selectors
 from .models import (
     DocumentType,
     FeatureCategory,
@@ -31,16 +29,6 @@ FILE = audit.Channel.FILE
 PAGE_SIZE = 24
 #: Of 256 bits: closer than this, two images show the same photo or template.
 SIMILAR_MAX_DISTANCE = 24
-
-
-def _visible_or_login(request, finder):
-    """Run ``finder``; an anonymous visitor who meets a 404 is asked to sign in instead."""
-    try:
-        return finder(), None
-    except Http404:
-        if not request.user.is_authenticated:
-            return None, redirect_to_login(request.get_full_path())
-        raise
 
 
 @login_required
@@ -69,12 +57,20 @@ def library(request):
     query = params.copy()
     query.pop("page", None)
     facets = selectors.library_facets(user=request.user)
+    country_filter = CountryFilter(
+        countries=[(code, f"{name} ({code})") for code, name in facets["issuing_country"]],
+        value=filters.issuing_country,
+        user=request.user,
+        empty_label=gettext("Any country"),
+        field_id="f-country",
+    )
     return render(
         request,
         "specimens/library.html",
         {
             "page": page,
             "filters": filters,
+            "country_filter": country_filter,
             "active_filters": any(
                 getattr(filters, name) for name in filters.__dataclass_fields__ if name != "sort"
             ),
@@ -113,13 +109,10 @@ def _viewer_images(specimen: Specimen) -> list[dict]:
 
 
 @require_safe
+@hidden_asks_login
 def detail(request, pk: int):
     """A specimen: header, image viewer with light switch, features, forgeries, similar."""
-    specimen, redirect = _visible_or_login(
-        request, lambda: selectors.specimen_detail(user=request.user, pk=pk)
-    )
-    if redirect:
-        return redirect
+    specimen = selectors.specimen_detail(user=request.user, pk=pk)
     user = request.user
     return render(
         request,
@@ -221,50 +214,20 @@ def glossary_term(request, slug: str):
 
 
 @require_safe
+@hidden_asks_login
 def image_file(request, pk: int, size: str):
-    """An image file or rendition, after the access rule; ``Cache-Control: private``.
+    """An image file or rendition (``/specimens/images/<id>/<size>/``), served by the
+    platform's file view (``portal.media.views.image_response``): the specimen's rule
+    first, the access log, ``Cache-Control: private``, X-Accel-Redirect behind nginx."""
+    from portal.media import registry
+    from portal.media.views import image_response
 
-    Behind nginx (``PRIVATE_MEDIA_ACCEL_PREFIX``) the bytes go out through an internal
-    X-Accel-Redirect location; elsewhere Django streams them.
-    """
-    if size not in imaging.SIZES:
-        raise Http404("Unknown image size.")
-
-    def find():
-        visible = selectors.specimens_visible_to(user=request.user).values("pk")
-        try:
-            return SpecimenImage.objects.select_related("specimen").get(pk=pk, specimen__in=visible)
-        except SpecimenImage.DoesNotExist:
-            audit.item_denied(
-                user=request.user, model=SpecimenImage, object_id=pk, detail=size, channel=FILE
-            )
-            raise Http404("No such image, or you may not see it.") from None
-
-    image, redirect = _visible_or_login(request, find)
-    if redirect:
-        return redirect
-    if size == "original":
-        stored = image.file
-    else:
-        stored = services.rendition_get(image=image, name=size).file
-    audit.item_read(
-        user=request.user,
-        item=image.specimen,
-        detail=f"image {image.pk} {size}",
-        channel=FILE,
+    return image_response(
+        request,
+        kind=registry.kind_of(SpecimenImage),
+        pk=pk,
+        size=size,
+        filename=lambda image, size, extension: (
+            f"specimen-{image.specimen_id}-{image.light_source}-{size}.{extension}"
+        ),
     )
-    content_type = mimetypes.guess_type(stored.name)[0] or "application/octet-stream"
-    extension = stored.name.rsplit(".", 1)[-1]
-    filename = f"specimen-{image.specimen_id}-{image.light_source}-{size}.{extension}"
-    accel_prefix = getattr(settings, "PRIVATE_MEDIA_ACCEL_PREFIX", "")
-    if accel_prefix:
-        response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = accel_prefix.rstrip("/") + "/" + stored.name
-    else:
-        response = FileResponse(stored.open("rb"), content_type=content_type)
-    disposition = "attachment" if request.GET.get("download") else "inline"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    patch_cache_control(response, private=True, max_age=600)
-    patch_vary_headers(response, ["Cookie", "Authorization"])
-    return response

@@ -58,18 +58,23 @@ def add_image():
 
 
 @pytest.fixture
-def private_files(settings):
-    """The files under the private storage, to prove nothing was stored."""
-    from django.core.files.storage import storages
+def private_files(monkeypatch):
+    """The files this test stored (and left) in the private storage, to prove nothing was
+    stored. Counted as they are saved rather than by listing the folder: other test runs
+    on the machine share that folder."""
+    from django.core.files.storage import FileSystemStorage
 
-    root = storages["private"].location
+    saved = []
+    save = FileSystemStorage._save
+
+    def spy(storage, name, content):
+        stored = save(storage, name, content)
+        saved.append((storage, stored))
+        return stored
+
+    monkeypatch.setattr(FileSystemStorage, "_save", spy)
 
     def listing():
-        import os
-
-        found = set()
-        for base, _, names in os.walk(root):
-            found.update(os.path.join(base, name) for name in names)
-        return found
+        return {storage.path(name) for storage, name in saved if storage.exists(name)}
 
     return listing

@@ -49,6 +49,7 @@ def _form(image_file, owner="FIN", shared_networks=(), **overrides):
                 }
             ]
         ),
+        "documents": inline_formset([]),
         **overrides,
     }
     form = nested_form_data(data)

@@ -1,5 +1,6 @@
 """Models of the specimen library, one module per concept."""
 
+from .documents import SpecimenDocument
 from .glossary import GlossaryTerm
 from .images import SpecimenImage, SpecimenImageRendition
 from .specimen import (
@@ -27,6 +28,7 @@ __all__ = [
     "Kind",
     "LightSource",
     "Specimen",
+    "SpecimenDocument",
     "SpecimenFeature",
     "SpecimenGroupObjectPermission",
     "SpecimenImage",

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
@@ -15,17 +16,22 @@ class GlossaryTerm(index.Indexed, models.Model):
     open a term's page; the specimens listed on it are only those the reader may see.
     """
 
-    slug = models.SlugField(max_length=80, unique=True)
-    term = models.CharField(max_length=120, unique=True)
-    category = models.CharField(max_length=30, choices=FeatureCategory.choices)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    term = models.CharField(_("term"), max_length=120, unique=True)
+    category = models.CharField(_("category"), max_length=30, choices=FeatureCategory.choices)
     light_sources = models.JSONField(
+        _("light sources"),
         default=list,
         blank=True,
-        help_text='The lights under which the feature is examined, e.g. ["visible", "uv"].',
+        help_text=_('The lights under which the feature is examined, e.g. ["visible", "uv"].'),
     )
-    definition = models.TextField(help_text="What the feature is, in plain words.")
+    definition = models.TextField(
+        _("definition"), help_text=_("What the feature is, in plain words.")
+    )
     how_to_check = models.TextField(
-        blank=True, help_text="What to look for at the desk, and with which light or tool."
+        _("how to check"),
+        blank=True,
+        help_text=_("What to look for at the desk, and with which light or tool."),
     )
 
     panels = [
@@ -45,6 +51,8 @@ class GlossaryTerm(index.Indexed, models.Model):
 
     class Meta:
         ordering = ["term"]
+        verbose_name = _("glossary term")
+        verbose_name_plural = _("glossary terms")
 
     def __str__(self) -> str:
         return self.term
@@ -55,4 +63,4 @@ class GlossaryTerm(index.Indexed, models.Model):
     @property
     def light_source_labels(self) -> list[str]:
         labels = dict(LightSource.choices)
-        return [labels.get(code, code) for code in self.light_sources]
+        return [str(labels.get(code, code)) for code in self.light_sources]

@@ -1,38 +1,42 @@
-"""Specimen images and their renditions.
+"""Specimen images and their renditions, built on the platform's private media.
 
 Files live in the ``private`` storage (``media/private/``), which has no URL: every
-byte leaves through ``portal.specimens.views.image_file``, which asks the access rule first
-(and writes the access log, ``portal.access.models.AccessRecord``).
+byte leaves through ``portal.specimens.views.image_file``, which hands the request to
+``portal.media.views.image_response`` — the access rule of the specimen first, then the
+access log (``portal.access.models.AccessRecord``). Checks, re-encoding and renditions are
+``portal.media``'s; what is the specimens' own is the light, zone, caption, marked regions
+and the perceptual hashes of the "similar images" search.
 """
 
 from __future__ import annotations
 
-import uuid
-
-from django.conf import settings
-from django.core.files.storage import storages
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.models import Orderable
 
+from portal.media import storage
+from portal.media.models import PrivateImage, PrivateRendition, validate_image_upload
+from portal.media.storage import private_storage
+
 from .vocabularies import LightSource
 
-
-def private_storage():
-    return storages["private"]
+__all__ = ["SpecimenImage", "SpecimenImageRendition", "private_storage"]
 
 
+# The first migrations name these: kept so that they still import.
 def original_path(instance: SpecimenImage, filename: str) -> str:
-    # The uploaded name is never used: it can carry personal data or path tricks.
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"specimens/originals/{instance.uuid.hex[:2]}/{instance.uuid.hex}.{extension}"
+    return storage.original_path(instance, filename)
 
 
 def rendition_path(instance: SpecimenImageRendition, filename: str) -> str:
-    image_uuid = instance.image.uuid.hex
-    return f"specimens/renditions/{image_uuid[:2]}/{image_uuid}/{instance.name}.jpg"
+    return storage.rendition_path(instance, filename)
+
+
+def validate_upload(value) -> None:
+    validate_image_upload(value)
 
 
 def validate_regions(value) -> None:
@@ -41,54 +45,35 @@ def validate_regions(value) -> None:
     regions_check(value)
 
 
-def validate_upload(value) -> None:
-    """Check an uploaded file by its content before anything is stored (admin forms)."""
-    from ..imaging import image_check
-
-    if value and not getattr(value, "_committed", True):
-        image_check(value.file)
-
-
-class SpecimenImage(Orderable):
+class SpecimenImage(PrivateImage, Orderable):
     """A photograph of a specimen under one light source, with optional marked regions.
 
     Saved files are always the portal's own re-encoding of the upload (``imaging.prepare``):
     no EXIF, GPS or camera serial survives.
     """
 
+    media_folder = "specimens"
+
     specimen = ParentalKey("specimens.Specimen", on_delete=models.CASCADE, related_name="images")
-    uuid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
-    file = models.FileField(
-        storage=private_storage,
-        upload_to=original_path,
-        max_length=200,
-        validators=[validate_upload],
-        help_text="JPEG, PNG, WebP or TIFF. Metadata (EXIF, GPS, camera serial) is removed.",
-    )
     light_source = models.CharField(
         max_length=20, choices=LightSource.choices, default=LightSource.VISIBLE
     )
     zone = models.CharField(
-        max_length=80, default="data page", help_text="Page or zone, e.g. 'data page'."
+        max_length=80, default="data page", help_text=_("Page or zone, e.g. 'data page'.")
     )
     caption = models.CharField(max_length=300, blank=True)
     regions = models.JSONField(
         default=list,
         blank=True,
         validators=[validate_regions],
-        help_text='Marked regions, as fractions of the image: [{"x": 0.1, "y": 0.2, "w": 0.3, '
-        '"h": 0.1, "label": "UV fibres"}].',
+        help_text=_(
+            'Marked regions, as fractions of the image: [{"x": 0.1, "y": 0.2, "w": 0.3, '
+            '"h": 0.1, "label": "UV fibres"}].'
+        ),
     )
-    width = models.PositiveIntegerField(default=0, editable=False)
-    height = models.PositiveIntegerField(default=0, editable=False)
-    file_size = models.PositiveIntegerField(default=0, editable=False)
     #: Ten 256-bit perceptual hashes, packed (``imaging.hashes``): the whole image first,
     #: then nine 90 % crops.
     hashes = models.BinaryField(default=bytes, editable=False)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     panels = [
         FieldPanel("file"),
@@ -103,22 +88,20 @@ class SpecimenImage(Orderable):
     def __str__(self) -> str:
         return f"{self.specimen} — {self.get_light_source_display()}"
 
-    def save(self, *args, **kwargs):
-        if self.file and not getattr(self.file, "_committed", True):
-            from ..imaging import prepare
+    def prepare_upload(self, file):
+        from ..imaging import prepare
 
-            prepared = prepare(self.file.file)
-            self.file.save(f"image.{prepared.extension}", prepared.content, save=False)
-            self.width, self.height = prepared.width, prepared.height
-            self.file_size = prepared.content.size
-            self.hashes = prepared.hashes
-            # A new file makes old renditions stale.
-            if self.pk:
-                self.renditions.all().delete()
-        super().save(*args, **kwargs)
+        return prepare(file)
+
+    def prepared_store(self, prepared) -> None:
+        super().prepared_store(prepared)
+        self.hashes = prepared.hashes
 
     def url(self, size: str = "original") -> str:
         return reverse("specimens:image-file", kwargs={"pk": self.pk, "size": size})
+
+    def private_url(self, size: str = "original") -> str:
+        return self.url(size)
 
     @property
     def thumbnail_url(self) -> str:
@@ -133,19 +116,13 @@ class SpecimenImage(Orderable):
         return self.url("zoom")
 
 
-class SpecimenImageRendition(models.Model):
-    """A resized copy of a specimen image (thumbnail, display, zoom), made on first request."""
+class SpecimenImageRendition(PrivateRendition):
+    """A resized copy of a specimen image (thumbnail, display, zoom), made on first request
+    (large ones by a background task, ``portal.media.services.rendition_serve``)."""
 
     image = models.ForeignKey(SpecimenImage, on_delete=models.CASCADE, related_name="renditions")
-    name = models.CharField(max_length=20)
-    file = models.FileField(storage=private_storage, upload_to=rendition_path, max_length=200)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["image", "name"], name="unique_image_rendition")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.image_id}/{self.name}"

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -27,32 +29,46 @@ class Specimen(Shareable, ClusterableModel):
     """
 
     title = models.CharField(
-        max_length=200, help_text="e.g. 'Thailand passport, 2019 series — data page'."
+        _("title"),
+        max_length=200,
+        help_text=_("e.g. 'Thailand passport, 2019 series — data page'."),
     )
     issuing_country = models.ForeignKey(
         "access.Country",
         on_delete=models.PROTECT,
         related_name="specimens_issued",
-        help_text="The country that issues (or is claimed to issue) the document.",
+        verbose_name=_("issuing country"),
+        help_text=_("The country that issues (or is claimed to issue) the document."),
     )
-    document_type = models.CharField(max_length=30, choices=DocumentType.choices)
+    document_type = models.CharField(
+        _("document type"), max_length=30, choices=DocumentType.choices
+    )
     icao_category = models.CharField(
-        "ICAO category", max_length=10, choices=IcaoCategory.choices, default=IcaoCategory.TD3
+        _("ICAO category"), max_length=10, choices=IcaoCategory.choices, default=IcaoCategory.TD3
     )
     series = models.CharField(
-        max_length=80, blank=True, help_text="Series or version, e.g. '2019 series, version 2'."
+        _("series"),
+        max_length=80,
+        blank=True,
+        help_text=_("Series or version, e.g. '2019 series, version 2'."),
     )
-    first_issued = models.DateField(null=True, blank=True)
+    first_issued = models.DateField(_("first issued"), null=True, blank=True)
     validity = models.CharField(
-        max_length=120, blank=True, help_text="e.g. '10 years (adults), 5 years (minors)'."
+        _("validity"),
+        max_length=120,
+        blank=True,
+        help_text=_("e.g. '10 years (adults), 5 years (minors)'."),
     )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_CIRCULATION)
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.GENUINE)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.IN_CIRCULATION
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.GENUINE)
     fraud_type = models.CharField(
+        _("fraud type"),
         max_length=40,
         choices=FraudType.choices,
         blank=True,
-        help_text="Forgeries only: the kind of fraud in INTERPOL's typology.",
+        help_text=_("Forgeries only: the kind of fraud in INTERPOL's typology."),
     )
     genuine_reference = models.ForeignKey(
         "self",
@@ -61,13 +77,17 @@ class Specimen(Shareable, ClusterableModel):
         blank=True,
         related_name="forgeries",
         limit_choices_to={"kind": Kind.GENUINE},
-        help_text="Forgeries only: the genuine specimen this forgery imitates.",
+        verbose_name=_("genuine reference"),
+        help_text=_("Forgeries only: the genuine specimen this forgery imitates."),
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(_("description"), blank=True)
     detection_points = models.TextField(
+        _("detection points"),
         blank=True,
-        help_text="Forgeries: what gives it away, one point per line "
-        "(e.g. 'No UV fibres in the substrate').",
+        help_text=_(
+            "Forgeries: what gives it away, one point per line "
+            "(e.g. 'No UV fibres in the substrate')."
+        ),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -87,7 +107,7 @@ class Specimen(Shareable, ClusterableModel):
                     [FieldPanel("first_issued"), FieldPanel("validity"), FieldPanel("status")]
                 ),
             ],
-            heading="Document header",
+            heading=_("Document header"),
         ),
         MultiFieldPanel(
             [
@@ -95,11 +115,12 @@ class Specimen(Shareable, ClusterableModel):
                 FieldPanel("genuine_reference"),
                 FieldPanel("detection_points"),
             ],
-            heading="Genuine or forged",
+            heading=_("Genuine or forged"),
         ),
         FieldPanel("description"),
-        InlinePanel("features", heading="Security features", label="Feature"),
-        InlinePanel("images", heading="Images", label="Image"),
+        InlinePanel("features", heading=_("Security features"), label=_("Feature")),
+        InlinePanel("images", heading=_("Images"), label=_("Image")),
+        InlinePanel("documents", heading=_("Documents"), label=_("Document")),
         MultiFieldPanel(
             [
                 FieldPanel("owner_country"),
@@ -107,12 +128,14 @@ class Specimen(Shareable, ClusterableModel):
                 FieldPanel("shared_countries"),
                 FieldPanel("shared_networks"),
             ],
-            heading="Distribution",
+            heading=_("Distribution"),
         ),
     ]
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        verbose_name = _("specimen")
+        verbose_name_plural = _("specimens")
         indexes = [
             models.Index(fields=["issuing_country", "document_type"]),
             models.Index(fields=["kind", "fraud_type"]),
@@ -128,17 +151,17 @@ class Specimen(Shareable, ClusterableModel):
         errors: dict[str, str] = {}
         if self.kind == Kind.FORGED:
             if not self.fraud_type:
-                errors["fraud_type"] = "Say what kind of fraud this forgery is."
+                errors["fraud_type"] = gettext("Say what kind of fraud this forgery is.")
             reference = self.genuine_reference
             if reference is not None and reference.kind != Kind.GENUINE:
-                errors["genuine_reference"] = "The reference must be a genuine specimen."
+                errors["genuine_reference"] = gettext("The reference must be a genuine specimen.")
             if reference is not None and self.pk and reference.pk == self.pk:
-                errors["genuine_reference"] = "A specimen cannot be its own reference."
+                errors["genuine_reference"] = gettext("A specimen cannot be its own reference.")
         else:
             if self.fraud_type:
-                errors["fraud_type"] = "Only forgeries have a fraud type."
+                errors["fraud_type"] = gettext("Only forgeries have a fraud type.")
             if self.genuine_reference_id:
-                errors["genuine_reference"] = "Only forgeries have a genuine reference."
+                errors["genuine_reference"] = gettext("Only forgeries have a genuine reference.")
         if errors:
             raise ValidationError(errors)
 
@@ -156,15 +179,23 @@ class SpecimenFeature(Orderable):
 
     specimen = ParentalKey(Specimen, on_delete=models.CASCADE, related_name="features")
     term = models.ForeignKey(
-        "specimens.GlossaryTerm", on_delete=models.PROTECT, related_name="features"
+        "specimens.GlossaryTerm",
+        on_delete=models.PROTECT,
+        related_name="features",
+        verbose_name=_("term"),
     )
     zone = models.CharField(
-        max_length=80, blank=True, help_text="Page and zone, e.g. 'data page — photo area'."
+        _("zone"),
+        max_length=80,
+        blank=True,
+        help_text=_("Page and zone, e.g. 'data page — photo area'."),
     )
     light_source = models.CharField(
-        max_length=20, choices=LightSource.choices, default=LightSource.VISIBLE
+        _("light source"), max_length=20, choices=LightSource.choices, default=LightSource.VISIBLE
     )
-    note = models.TextField(blank=True, help_text="What this specimen shows of the feature.")
+    note = models.TextField(
+        _("note"), blank=True, help_text=_("What this specimen shows of the feature.")
+    )
 
     panels = [
         FieldRowPanel([FieldPanel("term"), FieldPanel("light_source")]),
