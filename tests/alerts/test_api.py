@@ -166,3 +166,28 @@ def test_quick_check_card_lists_visible_reference_features_only(client, users):
     assert "Secret THA feature" not in html and "THA-only visa" not in html
     client.force_login(users["officer.fin"])
     assert client.get(f"/alerts/{alert_id}/card/").status_code == 404
+
+
+def test_readers_get_the_live_version_while_a_change_is_a_draft(client, users):
+    """An admin draft of a published alert never reaches the API; a ``PATCH`` publishes
+    its own change at once, as a new version, and leaves the draft in the history."""
+    from portal.alerts import services
+
+    alert_id = _create(client, users["expert.tha"]).json()["id"]
+    alert = AlertBulletin.objects.get(pk=alert_id)
+    alert.title = "Draft title"
+    alert.save_revision(user=users["expert.tha"])  # what the admin's Save does
+    reader = _token(users["officer.vnm"])
+    body = client.get(f"/api/v1/alerts/{alert_id}", **reader).json()
+    assert body["title"] == "Counterfeit THA visa foils" and body["version"] == 1
+    assert "Draft title" not in client.get("/api/v1/alerts", **reader).content.decode()
+    response = client.patch(
+        f"/api/v1/alerts/{alert_id}", {"severity": "critical"}, content_type="application/json",
+        **_token(users["expert.tha"]),
+    )  # fmt: skip
+    assert response.status_code == 200
+    body = client.get(f"/api/v1/alerts/{alert_id}", **reader).json()
+    assert body["severity"] == "critical" and body["version"] == 2
+    assert body["title"] == "Counterfeit THA visa foils" and body["status"] == "published"
+    assert AlertBulletin.objects.get(pk=alert_id).revisions.count() == 3
+    assert services.review_required("THA") is False

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
 from django.utils import timezone
 
+from portal.access import rule
 from portal.access.models import Role, User
 from portal.access.services import user_roles_set
 from portal.alerts import selectors, services
@@ -149,7 +153,7 @@ def test_api_patch_moves_the_lifecycle(client, users, second_expert):
 
 def _fanouts(callbacks) -> list:
     """The push callbacks among those run after commit (search indexing runs there too)."""
-    return [cb for cb in callbacks if "_fanout_on_commit" in cb.__qualname__]
+    return [cb for cb in callbacks if "_fanout_on_commit" in getattr(cb, "__qualname__", "")]
 
 
 def test_admin_creates_a_draft_then_the_page_publishes_it(
@@ -178,19 +182,227 @@ def test_admin_creates_a_draft_then_the_page_publishes_it(
     assert client.get(alert.get_absolute_url()).status_code == 200
 
 
-def test_admin_edit_of_a_published_alert_is_a_new_version_and_pushes(
+def _pushes(monkeypatch) -> list:
+    pushed: list = []
+    monkeypatch.setattr(services, "fanout", lambda **kw: pushed.append(kw) or 0)
+    return pushed
+
+
+def _edit_url(alert) -> str:
+    return f"/admin/snippets/alerts/alertbulletin/edit/{alert.pk}/"
+
+
+def test_admin_edit_of_a_published_alert_is_a_draft_until_published(
     client, users, monkeypatch, django_capture_on_commit_callbacks
 ):
-    pushed = []
-    monkeypatch.setattr(services, "fanout", lambda **kw: pushed.append(kw) or 0)
+    """Readers keep the live version, in every channel, while a change is a draft; its
+    distribution travels in the revision and is applied when it is published."""
+    from search import search
+    from search.indexing import entry_update
+
+    pushed = _pushes(monkeypatch)
     alert = _alert(users, distribution={"level": "country"})
+    entry_update(alert)  # as after its commit
     client.force_login(users["expert.tha"])
-    url = f"/admin/snippets/alerts/alertbulletin/edit/{alert.pk}/"
+    change = _admin_form(
+        title="Widened to VNM", distribution_level="countries", shared_countries=["VNM"]
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, _admin_form(title="Widened", distribution_level="members"))
+        response = client.post(_edit_url(alert), change)
     assert response.status_code == 302, response.context["form"].errors
     alert.refresh_from_db()
-    assert alert.title == "Widened" and alert.version == 2
+    assert alert.title == "Counterfeit THA visa foils" and alert.has_unpublished_changes
+    assert alert.version == 1 and alert.status == AlertStatus.PUBLISHED
+    assert alert.distribution == {"level": "country"}
+    assert not rule.can_view(users["officer.vnm"], alert) and pushed == []
+    reader = Client()
+    reader.force_login(users["officer.tha"])
+    page = reader.get(alert.get_absolute_url()).content.decode()
+    assert "Counterfeit THA visa foils" in page and "Widened" not in page
+    assert search(users["officer.tha"], "Widened").total == 0
+    assert search(users["officer.tha"], "Counterfeit").total == 1
+    # Its editor reopens the draft, distribution included.
+    client.force_login(users["expert.tha"])
+    form = client.get(_edit_url(alert)).context["form"]
+    assert form["title"].value() == "Widened to VNM"
+    assert [str(v) for v in form["shared_countries"].value()] == ["VNM"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_edit_url(alert), {**change, "action-publish": "action-publish"})
+    assert response.status_code == 302
+    alert.refresh_from_db()
+    assert alert.title == "Widened to VNM" and alert.version == 2
+    assert alert.distribution == {"level": "countries", "countries": ["VNM"]}
+    assert rule.can_view(users["officer.vnm"], alert)
+    assert not rule.can_view(users["officer.fin"], alert)
     assert pushed[-1]["alert_id"] == alert.pk
     assert "country:THA" in pushed[-1]["previous_keys"]
-    assert "members" not in pushed[-1]["previous_keys"]
+    assert "country:VNM" not in pushed[-1]["previous_keys"]
+    assert [v.number for v in alert.versions.all()] == [2, 1]
+    assert search(users["officer.tha"], "Widened").total == 1
+
+
+def _expert(username: str, country: str) -> User:
+    user = User.objects.create_user(username, password="pw", country_id=country)
+    user_roles_set(user=user, roles=[Role.EXPERT])
+    return user
+
+
+def test_review_in_the_admin_by_a_second_expert(
+    client, users, second_expert, monkeypatch, django_capture_on_commit_callbacks
+):
+    pushed = _pushes(monkeypatch)
+    CountryAlertPolicy.objects.create(country_id="THA", requires_review=True)
+    alert = _alert(users)
+    assert alert.status == AlertStatus.IN_REVIEW and not alert.live
+    task_state = alert.current_workflow_task_state
+    approve = (
+        f"/admin/snippets/alerts/alertbulletin/workflow/action/{alert.pk}/approve/{task_state.pk}/"
+    )
+    # Its author can neither approve it nor publish it past the review.
+    client.force_login(users["expert.tha"])
+    assert client.post(approve).status_code == 302  # refused, back to the dashboard
+    edit = client.get(_edit_url(alert)).content.decode()
+    assert 'name="action-publish"' not in edit
+    client.post(_edit_url(alert), {**_admin_form(), "action-publish": "action-publish"})
+    alert.refresh_from_db()
+    assert not alert.live and alert.status == AlertStatus.IN_REVIEW
+    # An expert of another country never meets it, not even on the dashboard.
+    client.force_login(_expert("expert.vnm", "VNM"))
+    assert alert.title not in client.get("/admin/").content.decode()
+    assert client.post(approve).status_code == 404
+    # The second expert finds it awaiting review and approves it: published and pushed.
+    client.force_login(second_expert)
+    assert alert.title in client.get("/admin/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(approve).status_code == 302
+    alert.refresh_from_db()
+    assert alert.live and alert.status == AlertStatus.PUBLISHED
+    assert alert.reviewed_by == second_expert and alert.published_at is not None
+    assert pushed[-1] == {"alert_id": alert.pk, "previous_keys": set()}
+    assert rule.can_view(users["officer.vnm"], alert)
+
+
+def test_a_workflow_action_acts_only_on_a_task_of_its_own_item(client, users, second_expert):
+    """Wagtail finds the task state by its id alone: a reviewer of one item cannot act on
+    another item's review by naming its task state."""
+    CountryAlertPolicy.objects.create(country_id="THA", requires_review=True)
+    CountryAlertPolicy.objects.create(country_id="VNM", requires_review=True)
+    tha = _alert(users)
+    vnm_author, vnm_reviewer = _expert("expert.vnm", "VNM"), _expert("expert2.vnm", "VNM")
+    vnm = services.alert_create(
+        author=vnm_author, distribution={"level": "country"}, title="VNM", summary="s",
+        severity="low", tlp="amber",
+    )  # fmt: skip
+    foreign = tha.current_workflow_task_state.pk
+    client.force_login(vnm_reviewer)
+    base = "/admin/snippets/alerts/alertbulletin/workflow"
+    for url in (
+        f"{base}/action/{vnm.pk}/approve/{foreign}/",
+        f"{base}/collect_action_data/{vnm.pk}/approve/{foreign}/",
+        f"{base}/action/{tha.pk}/approve/{foreign}/",
+    ):
+        assert client.post(url).status_code == 404, url
+    tha.refresh_from_db()
+    assert tha.status == AlertStatus.IN_REVIEW and not tha.live
+    # The task itself refuses too, whatever view reaches it.
+    task_state = tha.current_workflow_task_state
+    with pytest.raises(PermissionDenied):
+        task_state.task.specific.on_action(task_state, vnm_reviewer, "approve")
+
+
+def test_scheduled_publication_goes_live_later_and_pushes(
+    client, users, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+    from wagtail.models import Revision
+
+    from portal.access.models import Network
+
+    pushed = _pushes(monkeypatch)
+    andex = Network.objects.get(slug="andex").pk
+    # The admin reads the time in its user's zone: THA's, as every admin page shows it.
+    later = (timezone.now() + dt.timedelta(hours=2)).astimezone(ZoneInfo("Asia/Bangkok"))
+    client.force_login(users["expert.tha"])
+    form = _admin_form(shared_networks=[andex], go_live_at=later.strftime("%Y-%m-%d %H:%M"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(ADD_URL, {**form, "action-publish": "action-publish"})
+    assert response.status_code == 302, response.context["form"].errors
+    alert = AlertBulletin.objects.get()
+    assert not alert.live and alert.status == AlertStatus.DRAFT and pushed == []
+    assert not rule.can_view(users["officer.vnm"], alert)
+    # Time passes: the scheduled revision is due.
+    revision = Revision.objects.get(object_id=str(alert.pk), approved_go_live_at__isnull=False)
+    past = timezone.now() - dt.timedelta(minutes=1)
+    revision.content["go_live_at"] = past.isoformat()
+    revision.approved_go_live_at = past
+    revision.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("publish_scheduled", verbosity=0)
+    alert.refresh_from_db()
+    assert alert.live and alert.status == AlertStatus.PUBLISHED and alert.published_at
+    assert pushed == [{"alert_id": alert.pk, "previous_keys": set()}]
+    assert rule.can_view(users["officer.vnm"], alert)
+
+
+def test_a_locked_alert_is_saved_only_by_whoever_locked_it(client, users, second_expert):
+    alert = _alert(users, distribution={"level": "country"})
+    client.force_login(users["expert.tha"])
+    lock = f"/admin/snippets/alerts/alertbulletin/lock/{alert.pk}/"
+    assert client.post(lock).status_code == 302
+    alert.refresh_from_db()
+    assert alert.locked and alert.locked_by == users["expert.tha"]
+    client.force_login(second_expert)
+    client.post(_edit_url(alert), {**_admin_form(title="Overwritten"), "action-publish": "1"})
+    alert.refresh_from_db()
+    assert alert.title == "Counterfeit THA visa foils" and alert.version == 1
+    # Another country's expert cannot even reach the lock.
+    client.force_login(_expert("expert.vnm", "VNM"))
+    assert (
+        client.post(f"/admin/snippets/alerts/alertbulletin/unlock/{alert.pk}/").status_code == 404
+    )
+
+
+def test_workflow_reports_and_dashboard_list_only_visible_items(client, users, second_expert):
+    CountryAlertPolicy.objects.create(country_id="THA", requires_review=True)
+    alert = _alert(users, title="THA alert awaiting review")
+    reports = ("/admin/", "/admin/reports/workflow/", "/admin/reports/workflow_tasks/")
+    client.force_login(users["admin"])
+    for url in reports[1:]:  # the reports do list it to whoever may see it
+        assert alert.title in client.get(url).content.decode(), url
+    client.force_login(_expert("expert.vnm", "VNM"))
+    for url in reports:
+        response = client.get(url)
+        assert alert.title not in response.content.decode(), url
+
+
+def test_existing_alerts_are_migrated_onto_the_lifecycle():
+    """The data migration: statuses become live/withdrawn/workflow, nothing is lost."""
+    import importlib
+
+    from django.apps import apps
+    from wagtail.models import Revision
+
+    from portal.access.models import Country
+
+    migration = importlib.import_module("portal.alerts.migrations.0004_lifecycle_data")
+    made = {}
+    for status in ("draft", "in_review", "published", "withdrawn"):
+        made[status] = AlertBulletin.objects.create(
+            title=f"Old {status}", summary="s", owner_country=Country.objects.get(pk="THA"),
+            status=status, version=3, published_at=timezone.now(),
+        )  # fmt: skip
+        made[status].shared_countries.set(["VNM"])
+    migration.forward(apps, None)
+    for status, alert in made.items():
+        alert.refresh_from_db()
+        released = status in {"published", "withdrawn"}
+        assert alert.live is released and alert.withdrawn is (status == "withdrawn")
+        assert alert.status == status and alert.version == 3
+        revision = Revision.objects.get(object_id=str(alert.pk))
+        assert alert.latest_revision == revision
+        assert (alert.live_revision == revision) is released
+        assert revision.content["_m2m"]["shared_countries"] == ["VNM"]
+        assert revision.as_object().title == f"Old {status}"
+    in_review = made["in_review"]
+    assert in_review.lifecycle_status() == AlertStatus.IN_REVIEW
+    assert in_review.current_workflow_task is not None
