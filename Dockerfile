@@ -18,10 +18,14 @@ COPY portal ./portal
 COPY search ./search
 COPY manage.py ./
 COPY --from=assets /app/node_modules ./node_modules
+# The release step (`migrate`) writes the collected static files into a volume that takes
+# this directory's owner when first created: it must be the portal user's.
 RUN pip install --no-cache-dir . && mkdir -p media/public media/private static_collected \
-    && chown -R portal /app/media
+    && chown -R portal /app/media /app/static_collected
 COPY scripts/docker-entrypoint.sh /usr/local/bin/portal-entrypoint
 USER portal
 EXPOSE 8000
+# The entrypoint checks the configuration, then runs the command: `migrate` (the release
+# step), `worker` (background tasks) or, by default, the ASGI server.
 ENTRYPOINT ["portal-entrypoint"]
 CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "--proxy-headers", "portal.asgi:application"]
