@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
@@ -6,9 +7,10 @@ class AccountsConfig(AppConfig):
 
     name = "portal.accounts"
     label = "accounts"
-    verbose_name = "Accounts"
+    verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from . import signal_handlers
+        from . import locale, signal_handlers
 
         signal_handlers.connect()
+        locale.admin_follows_the_portal()

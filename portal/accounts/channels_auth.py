@@ -30,7 +30,7 @@ class BearerTokenMiddleware(BaseMiddleware):
             scope = dict(scope)
             row = await _token(token.strip())
             scope["user"] = row.user if row else AnonymousUser()
-            # The socket lives only as long as this token (portal/alerts/consumers.py).
+            # The socket lives only as long as this token (portal/push/hub.py).
             scope["api_token_id"] = row.pk if row else None
         return await super().__call__(scope, receive, send)
 

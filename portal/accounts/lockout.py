@@ -26,9 +26,11 @@ from axes.helpers import get_cool_off, get_credentials, get_failure_limit
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 #: Whom a locked-out person can ask, in every lockout message.
-WHOM_TO_ASK = (
+WHOM_TO_ASK = _(
     "If you have forgotten your password, did not make these attempts or cannot wait, "
     "ask your country's administrator."
 )
@@ -112,17 +114,18 @@ def retry_after_seconds(request: HttpRequest) -> int:
 def _duration_words(wait: timedelta) -> str:
     minutes = math.ceil(wait.total_seconds() / 60)
     if minutes >= 120 and minutes % 60 == 0:
-        return f"{minutes // 60} hours"
-    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+        hours = minutes // 60
+        return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
 
 
 def lockout_message(request: HttpRequest) -> str:
     """The sentence a refused person reads: what happened, how long to wait, whom to ask."""
-    return (
+    return gettext(
         "Too many wrong passwords were tried for this account from your connection, so "
-        f"signing in is paused for {_duration_words(lockout_wait(request))}. Wait, then "
-        "try again; each attempt before then starts the wait again. " + WHOM_TO_ASK
-    )
+        "signing in is paused for %(wait)s. Wait, then try again; each attempt before then "
+        "starts the wait again. %(whom_to_ask)s"
+    ) % {"wait": _duration_words(lockout_wait(request)), "whom_to_ask": WHOM_TO_ASK}
 
 
 def lockout_response(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.http import JsonResponse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext
 
 from .services import api_token_lookup
 
@@ -41,8 +42,10 @@ class BearerTokenMiddleware:
         if row is None:
             response = JsonResponse(
                 {
-                    "detail": "This API token is not valid: it is unknown, revoked or "
-                    "expired. Get a new one from POST /api/v1/auth/token."
+                    "detail": gettext(
+                        "This API token is not valid: it is unknown, revoked or "
+                        "expired. Get a new one from POST /api/v1/auth/token."
+                    )
                 },
                 status=401,
             )

@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.account, name="account"),
+    path("locale/", views.account_locale, name="account-locale"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
     path("password/", views.PasswordChangeView.as_view(), name="password-change"),
 ]

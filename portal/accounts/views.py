@@ -9,30 +9,76 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.access import rule
 
 from . import services
+from .forms import LocaleForm
+from .locale import locale_of, user_locale_set
 
 
 class TokenForm(forms.Form):
     name = forms.CharField(
-        label="What is it for?",
+        label=gettext_lazy("What is it for?"),
         max_length=100,
-        help_text="e.g. 'Laptop scripts' — so that you recognise it in the list.",
+        help_text=gettext_lazy("e.g. 'Laptop scripts' — so that you recognise it in the list."),
     )
 
 
 @login_required
 def account(request):
-    """The signed-in user's account: country, networks, roles, tokens, password."""
+    """The signed-in user's account: country, networks, roles, language and time zone,
+    tokens, password."""
     form = TokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
-        _, new_token = services.api_token_issue(user=request.user, name=form.cleaned_data["name"])
+        _token, new_token = services.api_token_issue(
+            user=request.user, name=form.cleaned_data["name"]
+        )
         form = TokenForm()
+    return _account_page(request, form=form, new_token=new_token)
+
+
+@login_required
+@require_POST
+def account_locale(request):
+    """Save the user's language and time zone; the next page is in them."""
+    locale_form = LocaleForm(request.POST, locale=locale_of(user=request.user))
+    if not locale_form.is_valid():
+        return _account_page(request, locale_form=locale_form)
+    user_locale_set(
+        user=request.user,
+        language=locale_form.cleaned_data["language"],
+        time_zone=locale_form.cleaned_data["time_zone"],
+    )
+    locale = locale_of(user=request.user)
+    with translation.override(locale.language):  # say so in the language just chosen
+        messages.success(
+            request,
+            _("Saved: the portal now speaks %(language)s and shows times in %(zone)s.")
+            % {
+                "language": translation.get_language_info(locale.language)["name_local"],
+                "zone": locale.time_zone,
+            },
+        )
+    return redirect("account")
+
+
+def _account_page(request, *, form=None, locale_form=None, new_token=None):
+    locale = locale_of(user=request.user)
+    if locale_form is None:
+        profile = getattr(request.user, "wagtail_userprofile", None)
+        locale_form = LocaleForm(
+            locale=locale,
+            initial={
+                "language": getattr(profile, "preferred_language", ""),
+                "time_zone": getattr(profile, "current_time_zone", ""),
+            },
+        )
     now = timezone.now()
     tokens = [
         {
@@ -46,7 +92,9 @@ def account(request):
         request,
         "accounts/account.html",
         {
-            "form": form,
+            "form": form or TokenForm(),
+            "locale_form": locale_form,
+            "locale": locale,
             "new_token": new_token,
             "tokens": tokens,
             "networks": rule.user_networks(request.user),
@@ -61,8 +109,12 @@ def token_revoke(request, pk: int):
     """Revoke one of the user's own tokens: it stops working everywhere at once."""
     row = services.api_token_revoke(user=request.user, token_id=pk)
     if row is None:
-        raise Http404("You have no such token.")
-    messages.success(request, f"Token “{row.name}” ({row.prefix}…) revoked: it no longer works.")
+        raise Http404(_("You have no such token."))
+    messages.success(
+        request,
+        _("Token “%(name)s” (%(prefix)s…) revoked: it no longer works.")
+        % {"name": row.name, "prefix": row.prefix},
+    )
     return redirect("account")
 
 
@@ -76,7 +128,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         messages.success(
             self.request,
-            "Password changed. Your other sessions are signed out and your API tokens "
-            "revoked: get new ones below where you need them.",
+            _(
+                "Password changed. Your other sessions are signed out and your API tokens "
+                "revoked: get new ones below where you need them."
+            ),
         )
         return response

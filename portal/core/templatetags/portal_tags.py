@@ -6,13 +6,16 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 register = template.Library()
 
-_UNREAD_BADGE = mark_safe(
-    ' <span class="unread__count" id="unread-count" data-count="0"'
-    ' aria-label="unread alerts"></span>'
-)
+
+def _unread_badge() -> SafeString:
+    return format_html(
+        ' <span class="unread__count" id="unread-count" data-count="0" aria-label="{}"></span>',
+        gettext("unread alerts"),
+    )
 
 
 @register.simple_tag(takes_context=True)
@@ -29,5 +32,5 @@ def nav_link(context, url_name: str, label: str, unread_badge: bool = False) -> 
         url,
         mark_safe(' aria-current="page"') if current else "",
         label,
-        _UNREAD_BADGE if unread_badge else "",
+        _unread_badge() if unread_badge else "",
     )

@@ -1,0 +1,1 @@
+from portal.core.formats.common import *  # noqa: F403
