@@ -6,6 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# make test runs the suite in this many processes (pytest-xdist): a test file, or a test
+# class, at a time (tests/conftest.py), so the fixtures they share are built once.
+TEST_WORKERS ?= 2
 
 .PHONY: demo test lint format install browser bench clean
 
@@ -30,8 +33,14 @@ demo: install
 	@echo ""
 	@echo "  The portal is starting at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	@echo "  Sign in with a demo account above; the admin is at http://127.0.0.1:$(PORT)/admin/"
+	@echo "  Background work (e-mail, shown here on the console; search-index writes;"
+	@echo "  renditions) runs in a worker beside the server and stops with it."
 	@echo ""
-	$(BIN)/daphne -b 127.0.0.1 -p $(PORT) portal.asgi:application
+	@# -v 0: not a line per task on the console (a failure the portal gives up on is
+	@# still logged, by portal.tasks).
+	@$(BIN)/python manage.py db_worker --no-startup-delay -v 0 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	  $(BIN)/daphne -b 127.0.0.1 -p $(PORT) portal.asgi:application
 
 # Debian's chromium for the browser tests: installed when missing and we are root.
 browser:
@@ -48,7 +57,7 @@ format: install
 test: install browser lint
 	$(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)

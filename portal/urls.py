@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/", include("portal.accounts.urls")),
     path("api/v1/", api.urls),
     path("specimens/", include("portal.specimens.urls")),
+    # Private files of shared items (images, documents), each behind its item's rule.
+    path("files/", include("portal.media.urls")),
     path("alerts/", include("portal.alerts.urls")),
     path("search/", include("search.urls")),
     # Before Wagtail's own: generic admin views that load objects of any model by id,

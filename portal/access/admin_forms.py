@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from django import forms
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.forms.models import WagtailAdminModelFormMetaclass
 from wagtail.snippets.widgets import AdminSnippetChooser
@@ -28,7 +29,7 @@ from .models import Country, Shareable
 from .request_context import current_user
 
 #: How a value the user may not see is shown in place of its title.
-HIDDEN_LABEL = "An item not shared with you"
+HIDDEN_LABEL = _("An item not shared with you")
 
 
 def names_shared_items(field: forms.Field) -> bool:
@@ -85,7 +86,7 @@ class VisibleSnippetChooser(AdminSnippetChooser):
         if data is None and value is not None:
             pk = value.pk if isinstance(value, self.model_class) else value
             if str(pk) in {str(kept) for kept in self.kept_hidden}:
-                return {"id": pk, "edit_url": "", self.display_title_key: HIDDEN_LABEL}
+                return {"id": pk, "edit_url": "", self.display_title_key: str(HIDDEN_LABEL)}
         return data
 
 
@@ -152,10 +153,10 @@ class ShareableAdminForm(
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
         owner = self.fields.get("owner_country")
-        if owner is not None and for_user is not None and not for_user.is_superuser:
+        if owner is not None and for_user is not None and not rule.can_choose_owner(for_user):
             owner.disabled = True
             owner.required = False
-            owner.help_text = "Items you add belong to your country."
+            owner.help_text = _("Items you add belong to your country.")
             if not self.instance.pk:
                 self.initial["owner_country"] = for_user.country_id
 
@@ -165,7 +166,7 @@ class ShareableAdminForm(
         if owner is not None and owner.disabled and not self.instance.pk:
             cleaned["owner_country"] = Country.objects.filter(pk=self.for_user.country_id).first()
             if cleaned["owner_country"] is None:
-                raise forms.ValidationError("Your account has no country: it cannot own items.")
+                raise forms.ValidationError(_("Your account has no country: it cannot own items."))
         level = cleaned.get("distribution_level")
         if level:
             data = {

@@ -22,6 +22,8 @@ any that is not covered by the access matrix, so an upgrade cannot add one silen
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -29,12 +31,14 @@ from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils.text import capfirst
+from wagtail.admin.mail import EmailNotificationMixin
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.models import Page, ReferenceIndex
 from wagtail.permissions import policy_registry
 from wagtail.snippets.views.snippets import ModelIndexView, get_snippet_models_for_index_view
 
 from . import rule
+from .models import Shareable
 from .request_context import current_user
 
 #: What a user must hold on a model to meet its objects in a bulk action at all.
@@ -185,10 +189,37 @@ def references_visible(references: QuerySet, user) -> QuerySet:
     return references.exclude(hidden)
 
 
+def notified_item(instance: Any) -> Any:
+    """The item a Wagtail notification is about: a workflow state's or a task state's
+    object (``None`` when it names none)."""
+    for candidate in (instance, getattr(instance, "workflow_state", None)):
+        item = getattr(candidate, "content_object", None) if candidate is not None else None
+        if item is not None:
+            return item
+    revision = getattr(instance, "revision", None)
+    return getattr(revision, "content_object", None) if revision is not None else None
+
+
+def recipients_visible(recipients, instance: Any) -> set:
+    """Leave out of a notification's recipients whoever may not see its shared item."""
+    item = notified_item(instance)
+    if not isinstance(item, Shareable):
+        return set(recipients)
+    return {user for user in recipients if rule.can_view(user, item)}
+
+
 def install() -> None:
-    """Filter Wagtail's reference index by the requesting user (once, from ``ready()``)."""
+    """Filter Wagtail's reference index by the requesting user, and its e-mail
+    notifications (workflow submitted, approved, rejected, task states) by the rule of
+    their item (once, from ``ready()``)."""
     if getattr(ReferenceIndex, "_portal_guarded", False):
         return
+    valid_recipients = EmailNotificationMixin.get_valid_recipients
+
+    def get_valid_recipients(self, instance, **kwargs):
+        return recipients_visible(valid_recipients(self, instance, **kwargs), instance)
+
+    EmailNotificationMixin.get_valid_recipients = get_valid_recipients
     get_references_to = ReferenceIndex.get_references_to.__func__
     get_references_to_in_bulk = ReferenceIndex.get_references_to_in_bulk.__func__
 

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 from wagtail.users.apps import WagtailUsersAppConfig
 
 
@@ -10,7 +11,7 @@ class AccessConfig(AppConfig):
     default = True
     name = "portal.access"
     label = "access"
-    verbose_name = "Access"
+    verbose_name = _("Access")
 
     def ready(self) -> None:
         from wagtail.permissions import register_permission_policy

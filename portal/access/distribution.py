@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from .models import Country, DistributionLevel, Network, Shareable
 
@@ -29,35 +30,46 @@ class Distribution:
         """
         if not isinstance(data, dict):
             raise ValidationError(
-                'Give the distribution as an object, e.g. {"level": "networks", '
-                '"networks": ["andex"]}.'
+                gettext(
+                    'Give the distribution as an object, e.g. {"level": "networks", '
+                    '"networks": ["andex"]}.'
+                )
             )
         level = data.get("level")
         valid = [choice.value for choice in DistributionLevel]
         if level not in valid:
-            raise ValidationError(f"Unknown distribution level {level!r}: use one of {valid}.")
+            raise ValidationError(
+                gettext("Unknown distribution level %(level)s: use one of %(valid)s.")
+                % {"level": repr(level), "valid": valid}
+            )
         if level == DistributionLevel.PUBLIC and not allows_public:
-            raise ValidationError("This kind of item can never be public; choose another level.")
+            raise ValidationError(
+                gettext("This kind of item can never be public; choose another level.")
+            )
         countries = tuple(sorted({str(c).upper() for c in data.get("countries") or []}))
         networks = tuple(sorted({str(n).lower() for n in data.get("networks") or []}))
         if level == DistributionLevel.COUNTRIES:
             if not countries:
-                raise ValidationError("Level 'countries' needs a list of country codes.")
+                raise ValidationError(gettext("Level 'countries' needs a list of country codes."))
             known = set(Country.objects.filter(code__in=countries).values_list("code", flat=True))
             unknown = sorted(set(countries) - known)
             if unknown:
-                raise ValidationError(f"Unknown country codes: {', '.join(unknown)}.")
+                raise ValidationError(
+                    gettext("Unknown country codes: %(codes)s.") % {"codes": ", ".join(unknown)}
+                )
         elif countries:
-            raise ValidationError("Countries can only be listed with level 'countries'.")
+            raise ValidationError(gettext("Countries can only be listed with level 'countries'."))
         if level == DistributionLevel.NETWORKS:
             if not networks:
-                raise ValidationError("Level 'networks' needs a list of network slugs.")
+                raise ValidationError(gettext("Level 'networks' needs a list of network slugs."))
             known = set(Network.objects.filter(slug__in=networks).values_list("slug", flat=True))
             unknown = sorted(set(networks) - known)
             if unknown:
-                raise ValidationError(f"Unknown networks: {', '.join(unknown)}.")
+                raise ValidationError(
+                    gettext("Unknown networks: %(slugs)s.") % {"slugs": ", ".join(unknown)}
+                )
         elif networks:
-            raise ValidationError("Networks can only be listed with level 'networks'.")
+            raise ValidationError(gettext("Networks can only be listed with level 'networks'."))
         return cls(level=level, countries=countries, networks=networks)
 
     def as_data(self) -> dict:
@@ -70,8 +82,21 @@ class Distribution:
 
 
 def distribution_apply(*, item: Shareable, distribution: Distribution) -> None:
-    """Set ``item``'s distribution (the item must be saved); its keys follow by signal."""
-    item.distribution_level = distribution.level
-    item.save(update_fields=["distribution_level"])
-    item.shared_countries.set(Country.objects.filter(code__in=distribution.countries))
-    item.shared_networks.set(Network.objects.filter(slug__in=distribution.networks))
+    """Set ``item``'s distribution (the item must be saved); its keys follow by signal,
+    written once for the three changes (``rule.keys_sync_deferred``)."""
+    from . import rule
+
+    with rule.keys_sync_deferred():
+        item.distribution_level = distribution.level
+        item.save(update_fields=["distribution_level"])
+        distribution_relations_set(item=item, distribution=distribution)
+
+
+def distribution_relations_set(*, item: Shareable, distribution: Distribution) -> None:
+    """Set ``item``'s shared countries and networks (for an item saved with its level
+    already: a new one); its keys follow by signal."""
+    from . import rule
+
+    with rule.keys_sync_deferred():
+        item.shared_countries.set(Country.objects.filter(code__in=distribution.countries))
+        item.shared_networks.set(Network.objects.filter(slug__in=distribution.networks))

@@ -1,7 +1,10 @@
 """Wagtail's user forms with the portal's own field: the user's country."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
+
+from portal.core.widgets import CountrySelect
 
 from .models import Country
 
@@ -10,8 +13,9 @@ def _country_field():
     return forms.ModelChoiceField(
         queryset=Country.objects.order_by("name"),
         required=False,
-        label="Country",
-        help_text="The member country this person works for (empty for network administrators).",
+        label=_("Country"),
+        help_text=_("The member country this person works for (empty for network administrators)."),
+        widget=CountrySelect,
     )
 
 

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from . import rule
-from .models import ROLE_GROUP_NAMES, Role
 
 #: Model-level actions that creating or editing an item requires.
 EDITING_ACTIONS = frozenset({"add", "change", "delete", "publish", "unpublish", "lock", "unlock"})
@@ -32,13 +30,9 @@ class ShareablePermissionPolicy(BasePermissionPolicy):
         return any(self.user_has_permission(user, action) for action in actions)
 
     def users_with_any_permission(self, actions):
-        users = get_user_model().objects.filter(is_active=True)
         if set(actions) & EDITING_ACTIONS:
-            users = users.filter(
-                Q(is_superuser=True)
-                | Q(country__isnull=False, groups__name=ROLE_GROUP_NAMES[Role.EXPERT])
-            )
-        return users.distinct()
+            return rule.creators()
+        return get_user_model().objects.filter(is_active=True)
 
     def user_has_permission_for_instance(self, user, action, instance):
         if not self.user_has_permission(user, action):
@@ -75,7 +69,7 @@ class SuperusersReadOnlyPolicy(BasePermissionPolicy):
         return any(self.user_has_permission(user, action) for action in actions)
 
     def users_with_any_permission(self, actions):
-        users = get_user_model().objects.filter(is_active=True, is_superuser=True)
+        users = rule.access_log_readers()
         return users if "view" in actions else users.none()
 
     def user_has_permission_for_instance(self, user, action, instance):

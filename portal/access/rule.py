@@ -34,6 +34,10 @@ ALL = "*"
 PUBLIC = "public"
 MEMBERS = "members"
 
+#: Roles whose members work in the Wagtail admin (given to their groups as
+#: ``wagtailadmin.access_admin`` by ``services.role_groups_ensure``).
+ADMIN_ROLES = frozenset({Role.EXPERT, Role.TRAINER, Role.CHAIR})
+
 VIEW = VisibilityKey.Action.VIEW
 CHANGE = VisibilityKey.Action.CHANGE
 
@@ -175,22 +179,24 @@ def keys_allow(held: Iterable[str], item_keys: Iterable[str]) -> bool:
 # --- the item's side -------------------------------------------------------------------
 
 
-def _grant_keys(item: Shareable, codename: str) -> set[str]:
-    """django-guardian's per-object grants of ``codename`` on ``item``, as keys."""
+def _grant_keys(item: Shareable, codenames: Iterable[str]) -> dict[str, set[str]]:
+    """django-guardian's per-object grants on ``item`` of each of ``codenames``, as keys:
+    one query per grant table, whatever the number of codenames."""
     from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
-    keys: set[str] = set()
+    keys: dict[str, set[str]] = {codename: set() for codename in codenames}
     ct = ContentType.objects.get_for_model(item)
     for model, field, make_key in (
         (get_user_obj_perms_model(item), "user_id", user_key),
         (get_group_obj_perms_model(item), "group_id", group_key),
     ):
-        grants = model.objects.filter(permission__codename=codename)
+        grants = model.objects.filter(permission__codename__in=sorted(keys))
         if model.objects.is_generic():
             grants = grants.filter(content_type=ct, object_pk=str(item.pk))
         else:
             grants = grants.filter(content_object=item)
-        keys.update(make_key(pk) for pk in grants.values_list(field, flat=True))
+        for pk, codename in grants.values_list(field, "permission__codename"):
+            keys[codename].add(make_key(pk))
     return keys
 
 
@@ -198,9 +204,10 @@ def compute_item_keys(item: Shareable) -> dict[str, set[str]]:
     """The keys an item should carry for each action, from its current state."""
     model_name = item._meta.model_name
     owner = item.owner_country_id
-    change = {experts_key(owner)} | _grant_keys(item, f"change_{model_name}")
+    grants = _grant_keys(item, (f"change_{model_name}", f"view_{model_name}"))
+    change = {experts_key(owner)} | grants[f"change_{model_name}"]
     # A named co-editor must see what they edit; a viewer grant widens view only.
-    view = {experts_key(owner)} | change | _grant_keys(item, f"view_{model_name}")
+    view = {experts_key(owner)} | change | grants[f"view_{model_name}"]
     if item.is_released():
         level = item.distribution_level
         view.add(country_key(owner))
@@ -232,10 +239,11 @@ def item_lock(content_type_id: int, object_id: int) -> None:
 
 
 def sync_item_keys(item: Shareable) -> None:
-    """Rewrite the stored keys of ``item``; called on every change that could alter them."""
+    """Rewrite the stored keys of ``item`` now, from ``item`` as given."""
     ct = ContentType.objects.get_for_model(item)
     wanted = compute_item_keys(item)
-    with transaction.atomic():
+    # No savepoint of its own: a failure here fails the change that asked for it.
+    with transaction.atomic(savepoint=False):
         item_lock(ct.pk, item.pk)
         VisibilityKey.objects.filter(content_type=ct, object_id=item.pk).delete()
         VisibilityKey.objects.bulk_create(
@@ -253,17 +261,86 @@ def sync_item_keys(item: Shareable) -> None:
 
 def delete_item_keys(item: Shareable) -> None:
     ct = ContentType.objects.get_for_model(item)
-    with transaction.atomic():
-        item_lock(ct.pk, item.pk)
-        VisibilityKey.objects.filter(content_type=ct, object_id=item.pk).delete()
+    _keys_delete(model=type(item), content_type_id=ct.pk, object_id=item.pk)
+
+
+def _keys_delete(*, model: type[Shareable], content_type_id: int, object_id: int) -> None:
+    with transaction.atomic(savepoint=False):
+        item_lock(content_type_id, object_id)
+        VisibilityKey.objects.filter(content_type_id=content_type_id, object_id=object_id).delete()
         item_keys_changed.send(
-            sender=type(item), content_type_id=ct.pk, object_id=item.pk, view_keys=frozenset()
+            sender=model,
+            content_type_id=content_type_id,
+            object_id=object_id,
+            view_keys=frozenset(),
+        )
+
+
+# --- one sync per item and transaction --------------------------------------------------
+#
+# A service saves an item several times in one transaction (create, distribution, revision,
+# publication), and each save, many-to-many change and grant used to rewrite its keys.
+# Inside ``keys_sync_deferred()`` the signal handlers record the item instead
+# (``item_changed``), and its keys are computed from its row and written once at the end of
+# the block, still inside the transaction: what commits is what the last immediate sync
+# would have written. Reading an item's stored keys through this module (``item_keys``,
+# ``can``, ``visible_to``) inside the block writes its pending keys first.
+
+_SYNC = "access.keys"
+
+
+def keys_sync_deferred():
+    """A transaction block at whose end each changed shared item's keys are written once
+    (``portal.core.batching.batched``; blocks nest, the outermost writes)."""
+    from portal.core.batching import batched
+
+    return batched()
+
+
+def _sync_from_row(model: type[Shareable], content_type_id: int, object_id: int) -> None:
+    """Write the keys of the item from its row as it stands (removed if it is gone)."""
+    item = model._base_manager.filter(pk=object_id).first()
+    if item is None:
+        _keys_delete(model=model, content_type_id=content_type_id, object_id=object_id)
+    else:
+        sync_item_keys(item)
+
+
+def item_changed(item: Shareable, *, deleted: bool = False) -> None:
+    """The item, its distribution or its grants changed, or it was ``deleted``: write its
+    keys now, or once, from its row, at the end of the open ``keys_sync_deferred`` block."""
+    from portal.core import batching
+
+    if not batching.in_block():
+        if deleted:
+            delete_item_keys(item)
+        else:
+            sync_item_keys(item)
+        return
+    model = type(item)
+    ct_id = ContentType.objects.get_for_model(item).pk
+    object_id = item.pk
+    batching.once((_SYNC, ct_id, object_id), lambda: _sync_from_row(model, ct_id, object_id))
+
+
+def _pending_written(content_type_id: int, object_id: int | None = None) -> None:
+    """Write now the keys still pending in the open block (for one item, or all of a type)."""
+    from portal.core import batching
+
+    if not batching.in_block():
+        return
+    if object_id is not None:
+        batching.run_now((_SYNC, content_type_id, object_id))
+    else:
+        batching.run_matching(
+            lambda key: isinstance(key, tuple) and key[:2] == (_SYNC, content_type_id)
         )
 
 
 def item_keys(item: Shareable, action: str = VIEW) -> set[str]:
     """The stored keys of ``item`` for ``action`` (what search and fan-out publish)."""
     ct = ContentType.objects.get_for_model(item)
+    _pending_written(ct.pk, item.pk)
     return set(
         VisibilityKey.objects.filter(content_type=ct, object_id=item.pk, action=action).values_list(
             "key", flat=True
@@ -284,6 +361,7 @@ def visible_to(*, user: Any, queryset: models.QuerySet, action: str = VIEW) -> m
     if ALL in keys:
         return queryset
     ct = ContentType.objects.get_for_model(queryset.model)
+    _pending_written(ct.pk)
     matching = VisibilityKey.objects.filter(
         content_type=ct, action=action, key__in=sorted(keys)
     ).values("object_id")
@@ -313,6 +391,7 @@ def can(user: Any, action: str, item: Shareable) -> bool:
     if ALL in keys:
         return True
     ct = ContentType.objects.get_for_model(item)
+    _pending_written(ct.pk, item.pk)
     return VisibilityKey.objects.filter(
         content_type=ct, object_id=item.pk, action=action, key__in=sorted(keys)
     ).exists()
@@ -331,6 +410,65 @@ def can_create(user: Any) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return user.is_superuser or (bool(user.country_id) and user.has_role(Role.EXPERT))
+
+
+def creators() -> models.QuerySet:
+    """The users ``can_create`` allows, as a queryset (for Wagtail's "who may edit" lists):
+    active superusers, and active experts of a country."""
+    from django.db.models import Q
+
+    from .models import ROLE_GROUP_NAMES
+
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(country__isnull=False, groups__name=ROLE_GROUP_NAMES[Role.EXPERT])
+        )
+        .distinct()
+    )
+
+
+def can_choose_owner(user: Any) -> bool:
+    """Whether ``user`` may give an item to any country (network administrators); everyone
+    else's new items belong to their own country."""
+    return bool(getattr(user, "is_active", False) and ALL in user_keys(user))
+
+
+def access_log_readers() -> models.QuerySet:
+    """The users ``can_read_access_log`` allows, as a queryset."""
+    return User.objects.filter(is_active=True, is_superuser=True)
+
+
+def _expert_countries(user: Any) -> set[str]:
+    """The countries whose experts ``user`` is one of (their ``experts:`` keys)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    prefix = experts_key("")
+    return {key[len(prefix) :] for key in user_keys(user) if key.startswith(prefix)}
+
+
+def can_review(user: Any, item: Shareable, *, submitted_by_id: int | None = None) -> bool:
+    """Whether ``user`` may approve, or send back, ``item`` in review: an expert of the
+    item's owner country other than the one who submitted it (``submitted_by_id``).
+
+    A second *expert's* judgement: superusers and named co-editors of another country
+    (change grants) do not review, though they may edit.
+    """
+    if submitted_by_id is not None and getattr(user, "pk", None) == submitted_by_id:
+        return False
+    return item.owner_country_id in _expert_countries(user)
+
+
+def reviewable(*, user: Any, queryset: models.QuerySet) -> models.QuerySet:
+    """The items of ``queryset`` ``user`` may review (submitter aside: ``can_review``)."""
+    return queryset.filter(owner_country_id__in=sorted(_expert_countries(user)))
+
+
+def can_publish(user: Any, item: Shareable, *, review_required: bool) -> bool:
+    """Whether ``user`` may publish ``item`` without review: its editors, unless its
+    first publication waits for a second expert (``review_required``)."""
+    return not review_required and can_change(user, item)
 
 
 def can_read_access_log(user: Any) -> bool:

@@ -8,9 +8,6 @@ from django.db import transaction
 from . import rule
 from .models import ROLE_GROUP_NAMES, Role, User
 
-#: Roles whose members work in the Wagtail admin.
-ADMIN_ROLES = {Role.EXPERT, Role.TRAINER, Role.CHAIR}
-
 
 def role_groups_ensure() -> dict[str, Group]:
     """Create the role groups if missing and let admin roles into the Wagtail admin."""
@@ -20,7 +17,7 @@ def role_groups_ensure() -> dict[str, Group]:
     ).first()
     for role, name in ROLE_GROUP_NAMES.items():
         group, _ = Group.objects.get_or_create(name=name)
-        if access_admin and role in ADMIN_ROLES:
+        if access_admin and role in rule.ADMIN_ROLES:
             group.permissions.add(access_admin)
         groups[role] = group
     return groups

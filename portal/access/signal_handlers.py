@@ -1,7 +1,8 @@
 """Keep each shared item's visibility keys in step with its state and its grants.
 
 The keys are rewritten inside the same transaction as the change, so no reader ever
-sees an item with stale keys.
+sees an item with stale keys: at once, or — inside ``rule.keys_sync_deferred()``, which
+services open around several saves of one item — once at the end of that block.
 """
 
 from django.apps import apps
@@ -22,16 +23,16 @@ def shareable_models() -> list[type[Shareable]]:
 
 def _item_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        rule.sync_item_keys(instance)
+        rule.item_changed(instance)
 
 
 def _item_deleted(sender, instance, **kwargs):
-    rule.delete_item_keys(instance)
+    rule.item_changed(instance, deleted=True)
 
 
 def _sharing_changed(sender, instance, action, reverse, **kwargs):
     if action in {"post_add", "post_remove", "post_clear"} and not reverse:
-        rule.sync_item_keys(instance)
+        rule.item_changed(instance)
 
 
 def _grant_changed(sender, instance, raw=False, **kwargs):
@@ -46,7 +47,7 @@ def _grant_changed(sender, instance, raw=False, **kwargs):
     else:
         item = instance.content_object if isinstance(instance.content_object, Shareable) else None
     if item is not None:
-        rule.sync_item_keys(item)
+        rule.item_changed(item)
 
 
 def connect() -> None:

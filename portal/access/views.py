@@ -1,6 +1,7 @@
 """Building blocks for the pages of shared content types.
 
-Pages of specimens, alerts, courses ... subclass these so that every list and detail
+Pages of specimens, alerts, courses ... use these (class views subclass them, function
+views take ``hidden_asks_login``) so that every list and detail
 page asks the access rule the same way: lists show only visible items, a detail page
 of an item the user may not see is a 404, and an anonymous visitor who reaches a
 non-public item is sent to sign in (without learning whether it exists).
@@ -8,11 +9,31 @@ non-public item is sent to sign in (without learning whether it exists).
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
+from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
 from . import rule
+
+
+def hidden_asks_login(view):
+    """Decorate an item page: when it is a 404 (no such item, or not shared with the
+    user), an anonymous visitor is sent to sign in instead — never told whether the item
+    exists — and a signed-in user gets the 404."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            raise
+
+    return wrapped
 
 
 class VisibleItemsMixin:
@@ -21,13 +42,9 @@ class VisibleItemsMixin:
     def get_queryset(self):
         return rule.visible_to(user=self.request.user, queryset=super().get_queryset())
 
+    @method_decorator(hidden_asks_login)
     def dispatch(self, request, *args, **kwargs):
-        try:
-            return super().dispatch(request, *args, **kwargs)
-        except Http404:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            raise
+        return super().dispatch(request, *args, **kwargs)
 
 
 class ShareableListView(VisibleItemsMixin, ListView):

@@ -1,27 +1,40 @@
 """The access app in the Wagtail admin: networks and their member countries, countries,
 the access log."""
 
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.forms.models import register_form_field_override
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from portal.core.widgets import CountrySelect, CountrySelectMultiple, SearchableSelectMultiple
+
 from .models import AccessRecord, Country, Network
-from .viewsets import PortalSnippetViewSet
+from .viewsets import PortalChooserViewSet, PortalSnippetViewSet
 
 
 class NetworkViewSet(PortalSnippetViewSet):
     model = Network
     icon = "group"
-    menu_label = "Networks"
+    menu_label = _("Networks")
     list_display = ["name", "slug", "chair"]
     search_fields = ["name", "slug"]
 
 
+class CountryChooserViewSet(PortalChooserViewSet):
+    """Countries are chosen in the form itself (a searchable select, below), not in a
+    modal: Wagtail's snippet chooser widget is not registered for them."""
+
+    register_widget = False
+
+
 class CountryViewSet(PortalSnippetViewSet):
     model = Country
+    chooser_viewset_class = CountryChooserViewSet
     icon = "globe"
-    menu_label = "Countries"
+    menu_label = _("Countries")
     list_display = ["code", "name", "region"]
     list_filter = ["region"]
     search_fields = ["code", "name"]
@@ -30,11 +43,26 @@ class CountryViewSet(PortalSnippetViewSet):
 class AccessViewSetGroup(SnippetViewSetGroup):
     items = (NetworkViewSet, CountryViewSet)
     menu_icon = "globe"
-    menu_label = "Network"
+    menu_label = _("Network")
     menu_name = "network"
 
 
 register_snippet(AccessViewSetGroup)
+
+# Every admin form field that names countries (an owner, an issuing country, shared
+# countries, a network's members ...) and shared networks is a searchable select.
+register_form_field_override(models.ForeignKey, to=Country, override={"widget": CountrySelect})
+
+
+def _many_to_many_widget(db_field) -> dict:
+    if issubclass(db_field.related_model, Country):
+        return {"widget": CountrySelectMultiple}
+    if issubclass(db_field.related_model, Network):
+        return {"widget": SearchableSelectMultiple}
+    return {}
+
+
+register_form_field_override(models.ManyToManyField, override=_many_to_many_widget)
 
 
 class AccessLogViewSet(ModelViewSet):
@@ -43,7 +71,7 @@ class AccessLogViewSet(ModelViewSet):
 
     model = AccessRecord
     icon = "list-ul"
-    menu_label = "Access log"
+    menu_label = _("Access log")
     add_to_settings_menu = True
     add_to_reference_index = False
     copy_view_enabled = False

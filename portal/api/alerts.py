@@ -7,6 +7,7 @@ from typing import Literal
 
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 from ninja import P, Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
@@ -184,7 +185,7 @@ def alerts_list(
 @router.post(
     "/alerts",
     response={201: AlertOut},
-    auth=expert_auth("publish alerts"),
+    auth=expert_auth(gettext_lazy("publish alerts")),
     summary="Publish an alert",
 )
 def alerts_create(request, payload: AlertIn):
@@ -203,7 +204,7 @@ def alerts_detail(request, pk: int):
 @router.patch(
     "/alerts/{int:pk}",
     response=AlertOut,
-    auth=expert_auth("change alerts", item_model=AlertBulletin),
+    auth=expert_auth(gettext_lazy("change alerts"), item_model=AlertBulletin),
     summary="Change an alert",
 )
 def alerts_update(request, pk: int, payload: AlertPatch):

@@ -1,6 +1,7 @@
 """The /api/v1 application: one NinjaAPI, routers added per domain app."""
 
 from django.urls import path, re_path
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
@@ -38,7 +39,7 @@ class PortalAPI(NinjaAPI):
 
     def _not_found(self, request, *args, **kwargs):
         return self.create_response(
-            request, {"detail": "Not found, or not shared with you."}, status=404
+            request, {"detail": gettext("Not found, or not shared with you.")}, status=404
         )
 
 

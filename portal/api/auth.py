@@ -14,10 +14,13 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from ninja.security import HttpBearer, SessionAuth
 from ninja.security.http import HttpAuthBase
 
 from portal.access import rule
+from portal.accounts.locale import locale_activate
 from portal.accounts.services import api_token_user
 
 from .access import get_visible_or_error
@@ -28,7 +31,8 @@ class RoleRequired:
     """A role an operation needs, checked right after the caller is authenticated.
 
     :param allows: the access module's predicate, e.g. ``rule.can_create``.
-    :param message: the 403 message, in words a person understands.
+    :param message: the 403 message, in words a person understands (a lazy translation:
+        it is read in the caller's language when refused).
     :param item_model: for operations on one item (``{pk}`` in the path): a caller who
         may not see that item gets the same 404 as for a missing one, never a 403 that
         would confirm it exists.
@@ -60,6 +64,7 @@ class BearerToken(HttpBearer):
         if user is None:
             return None
         request.user = user
+        locale_activate(user=user)  # messages in the token owner's language
         if self.requires is not None:
             self.requires.check(request, user)
         return user
@@ -101,11 +106,12 @@ def expert_auth(action: str, *, item_model: type[Model] | None = None) -> list:
     A member without the role (``rule.can_create``, the one access rule) gets 403 before
     the body is read; see ``RoleRequired`` for operations on one item.
 
-    :param action: what is refused, completing "Only document experts can ...".
+    :param action: what is refused, completing "Only document experts can ...", marked
+        for translation (``_("publish alerts")``).
     """
     requires = RoleRequired(
         allows=rule.can_create,
-        message=f"Only document experts can {action}.",
+        message=format_lazy(_("Only document experts can {action}."), action=action),
         item_model=item_model,
     )
     return [BearerToken(requires=requires), MemberSession(requires=requires)]

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
@@ -23,7 +24,7 @@ def _unreadable_body(exc: HttpError) -> str | None:
     if isinstance(cause, (UnstorableText, NotAnObject)):
         return str(cause)
     if isinstance(cause, (ValueError, RecursionError)):
-        return "The request body is not valid JSON. Send a JSON object encoded as UTF-8."
+        return gettext("The request body is not valid JSON. Send a JSON object encoded as UTF-8.")
     return None
 
 
@@ -32,7 +33,7 @@ def _field_errors(errors: list[dict]) -> dict[str, list[str]]:
     for error in errors:
         loc = [str(part) for part in error.get("loc", []) if part not in {"body", "payload"}]
         name = ".".join(loc[-1:]) if loc else "request"
-        fields.setdefault(name or "request", []).append(error.get("msg", "is not valid"))
+        fields.setdefault(name or "request", []).append(error.get("msg") or gettext("is not valid"))
     return fields
 
 
@@ -44,7 +45,7 @@ def install(api: NinjaAPI) -> None:
         fields = _field_errors(exc.errors)
         return api.create_response(
             request,
-            {"detail": "Some fields are missing or not valid.", "errors": fields},
+            {"detail": gettext("Some fields are missing or not valid."), "errors": fields},
             status=400,
         )
 
@@ -52,7 +53,9 @@ def install(api: NinjaAPI) -> None:
     def invalid_value(request, exc):
         fields = exc.message_dict if hasattr(exc, "message_dict") else {"request": exc.messages}
         return api.create_response(
-            request, {"detail": "Some fields are not valid.", "errors": fields}, status=400
+            request,
+            {"detail": gettext("Some fields are not valid."), "errors": fields},
+            status=400,
         )
 
     @api.exception_handler(AuthenticationError)
@@ -60,8 +63,10 @@ def install(api: NinjaAPI) -> None:
         return api.create_response(
             request,
             {
-                "detail": "Sign in first: send 'Authorization: Bearer <token>' from "
-                "POST /api/v1/auth/token, or use a signed-in browser session."
+                "detail": gettext(
+                    "Sign in first: send 'Authorization: Bearer <token>' from "
+                    "POST /api/v1/auth/token, or use a signed-in browser session."
+                )
             },
             status=401,
         )
@@ -69,12 +74,12 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request, exc):
         return api.create_response(
-            request, {"detail": "Not found, or not shared with you."}, status=404
+            request, {"detail": gettext("Not found, or not shared with you.")}, status=404
         )
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):
-        message = str(exc) or "Your role does not allow this."
+        message = str(exc) or gettext("Your role does not allow this.")
         return api.create_response(request, {"detail": message}, status=403)
 
     @api.exception_handler(HttpError)
@@ -85,16 +90,19 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(Throttled)
     def throttled(request, exc):
         # ninja adds the Retry-After header from the same wait.
-        later = f"in {exc.wait} seconds" if exc.wait else "later"
-        return api.create_response(
-            request, {"detail": f"Too many requests: try again {later}."}, status=429
-        )
+        if exc.wait:
+            detail = gettext("Too many requests: try again in %(seconds)s seconds.") % {
+                "seconds": exc.wait
+            }
+        else:
+            detail = gettext("Too many requests: try again later.")
+        return api.create_response(request, {"detail": detail}, status=429)
 
     @api.exception_handler(RequestDataTooBig)
     def too_big(request, exc):
         return api.create_response(
             request,
-            {"detail": "The request is too large. Send less data in one request."},
+            {"detail": gettext("The request is too large. Send less data in one request.")},
             status=400,
         )
 
@@ -103,7 +111,7 @@ def install(api: NinjaAPI) -> None:
     def unreadable(request, exc):
         return api.create_response(
             request,
-            {"detail": "The request could not be read. Check its format and encoding."},
+            {"detail": gettext("The request could not be read. Check its format and encoding.")},
             status=400,
         )
 
@@ -114,6 +122,10 @@ def install(api: NinjaAPI) -> None:
         logger.warning("API input refused by the database: %s", exc)
         return api.create_response(
             request,
-            {"detail": "A value is out of range or too long to be stored. Check the input."},
+            {
+                "detail": gettext(
+                    "A value is out of range or too long to be stored. Check the input."
+                )
+            },
             status=400,
         )

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext, gettext_lazy
 from ninja.errors import ValidationError
 from ninja.parser import Parser
 
-UNSTORABLE_MESSAGE = "Text may not contain NUL characters or invalid Unicode."
+UNSTORABLE_MESSAGE = gettext_lazy("Text may not contain NUL characters or invalid Unicode.")
 
 
 class UnstorableText(ValueError):
@@ -59,11 +60,14 @@ class PortalParser(Parser):
         data = super().parse_body(request)
         if not isinstance(data, dict):
             raise NotAnObject(
-                'The request body must be a JSON object of fields, e.g. {"title": "..."}.'
+                gettext('The request body must be a JSON object of fields, e.g. {"title": "..."}.')
             )
         if _bad_text(data):
             # ninja turns any parse failure into a 400; errors.py shows this message.
-            raise UnstorableText(f"The request body cannot be stored. {UNSTORABLE_MESSAGE}")
+            raise UnstorableText(
+                gettext("The request body cannot be stored. %(reason)s")
+                % {"reason": UNSTORABLE_MESSAGE}
+            )
         return data
 
     def parse_querydict(self, data, list_fields, request):
@@ -75,7 +79,7 @@ class PortalParser(Parser):
         ]
         if bad:
             raise ValidationError(
-                [{"loc": ("request", name), "msg": UNSTORABLE_MESSAGE} for name in bad]
+                [{"loc": ("request", name), "msg": str(UNSTORABLE_MESSAGE)} for name in bad]
             )
         return result
 

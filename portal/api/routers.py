@@ -2,6 +2,7 @@
 
 from django.contrib.auth import authenticate
 from django.http import HttpResponse
+from django.utils.translation import gettext
 from ninja import Router, Status
 
 from portal.access import rule
@@ -36,7 +37,9 @@ def token(request, payload: TokenRequest, response: HttpResponse):
         response["Retry-After"] = str(retry_after_seconds(request))
         return Status(429, {"detail": lockout_message(request)})
     if user is None or not user.is_active:
-        return Status(401, {"detail": "That username and password do not match an active account."})
+        return Status(
+            401, {"detail": gettext("That username and password do not match an active account.")}
+        )
     sign_in_succeeded(request, user=user)
     row, value = api_token_issue(user=user, name="POST /api/v1/auth/token")
     return Status(200, {"token": value, "expires_at": api_token_expires_at(row).isoformat()})

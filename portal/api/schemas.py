@@ -3,6 +3,7 @@
 import datetime as dt
 from typing import Annotated
 
+from django.utils.translation import gettext
 from ninja import Schema
 from pydantic import BeforeValidator
 
@@ -11,7 +12,9 @@ def _date_text(value):
     # pydantic would read a number as seconds since 1970; the API documents ISO 8601 text.
     if value is None or isinstance(value, str | dt.date):
         return value
-    raise ValueError("Give the date as ISO 8601 text, e.g. 2024-03-01 or 2024-03-01T12:00:00Z.")
+    raise ValueError(
+        gettext("Give the date as ISO 8601 text, e.g. 2024-03-01 or 2024-03-01T12:00:00Z.")
+    )
 
 
 #: A date or a date and time in a request, as the documented ISO 8601 text only.

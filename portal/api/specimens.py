@@ -8,10 +8,12 @@ from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.utils.translation import gettext, gettext_lazy
 from ninja import File, Form, P, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import ConfigDict, Field, WithJsonSchema
 
+from portal.media.api import DocumentOut, documents_out
 from portal.specimens import imaging, selectors, services
 from portal.specimens.models import (
     DocumentType,
@@ -120,6 +122,7 @@ class SpecimenOut(Schema):
     distribution: dict
     features: list[FeatureOut]
     images: list[ImageOut]
+    documents: list[DocumentOut]
     created_at: dt.datetime
 
 
@@ -227,6 +230,7 @@ def _specimen_out(specimen: Specimen, user) -> dict:
             for feature in specimen.features.all()
         ],
         "images": [_image_out(image) for image in specimen.images.all()],
+        "documents": documents_out(specimen.documents.all()),
         "created_at": specimen.created_at,
     }
 
@@ -280,7 +284,7 @@ def specimens_list(
 @router.post(
     "/specimens",
     response={201: SpecimenOut},
-    auth=expert_auth("add specimens"),
+    auth=expert_auth(gettext_lazy("add specimens")),
     summary="Add a specimen",
 )
 def specimens_create(request, payload: SpecimenIn):
@@ -293,7 +297,11 @@ def specimens_create(request, payload: SpecimenIn):
         )
         if reference is None:
             raise ValidationError(
-                {"genuine_reference": ["No genuine specimen with this id is shared with you."]}
+                {
+                    "genuine_reference": [
+                        gettext("No genuine specimen with this id is shared with you.")
+                    ]
+                }
             )
     specimen = services.specimen_create(
         created_by=user,
@@ -323,9 +331,10 @@ def specimens_create(request, payload: SpecimenIn):
     summary="One specimen",
 )
 def specimens_detail(request, pk: int):
-    """A specimen with its features and images; ``404`` if it is not shared with you."""
+    """A specimen with its features, images and documents; ``404`` if it is not shared
+    with you."""
     queryset = Specimen.objects.select_related("issuing_country").prefetch_related(
-        "features__term", "images", "shared_countries", "shared_networks"
+        "features__term", "images", "documents", "shared_countries", "shared_networks"
     )
     specimen = get_visible_or_error(request, queryset, pk=pk)
     return _specimen_out(specimen, request.user)
@@ -334,7 +343,7 @@ def specimens_detail(request, pk: int):
 @router.post(
     "/specimens/{int:pk}/images",
     response={201: ImageOut},
-    auth=expert_auth("add images to specimens", item_model=Specimen),
+    auth=expert_auth(gettext_lazy("add images to specimens"), item_model=Specimen),
     summary="Add an image",
 )
 def specimens_image_add(
@@ -355,7 +364,9 @@ def specimens_image_add(
     try:
         parsed_regions = json.loads(regions) if regions.strip() else []
     except (ValueError, RecursionError):  # not JSON, or nested past any real list
-        raise ValidationError({"regions": ["Give the regions as JSON, e.g. []."]}) from None
+        raise ValidationError(
+            {"regions": [gettext("Give the regions as JSON, e.g. [].")]}
+        ) from None
     try:
         imaging.regions_check(parsed_regions)
     except ValidationError as exc:

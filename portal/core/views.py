@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 import search
@@ -35,8 +36,14 @@ def home(request):
 
 
 SECTIONS = {
-    "training": ("Training", "Harmonized courses, modules and image quizzes of the network."),
-    "meetings": ("Meetings", "Agendas, minutes, decisions and action items of expert meetings."),
+    "training": (
+        _("Training"),
+        _("Harmonized courses, modules and image quizzes of the network."),
+    ),
+    "meetings": (
+        _("Meetings"),
+        _("Agendas, minutes, decisions and action items of expert meetings."),
+    ),
 }
 
 

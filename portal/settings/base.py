@@ -10,6 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("PORTAL_VAR_DIR", BASE_DIR / "var"))
@@ -40,11 +42,14 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "daphne",
     "portal.access",
+    "portal.lifecycle",
     "portal.accounts",
     "portal.api",
     "portal.core",
     "portal.demo",
+    "portal.media",
     "portal.specimens",
+    "portal.push",
     "portal.alerts",
     "search",
     # Not installed: Wagtail's embeds (fetched from outside the portal) and form pages
@@ -69,6 +74,9 @@ INSTALLED_APPS = [
     "channels",
     "ninja",
     "axes",
+    # Background work (portal/core/tasks.py): django-tasks and its database backend.
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -88,6 +96,8 @@ MIDDLEWARE = [
     "portal.accounts.middleware.BearerTokenMiddleware",
     # The request, for Wagtail code that loads objects without it (admin_guard, audit).
     "portal.access.request_context.RequestContextMiddleware",
+    # The user's language and time zone (their profile, else their country's defaults).
+    "portal.accounts.locale.UserLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -165,6 +175,47 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Internationalisation (docs/ARCHITECTURE.md): the languages of the network's countries,
+# by Django's names. Each person sees the portal in their own language and time zone
+# (Wagtail's UserProfile), or their country's defaults (access.Country), activated by
+# portal.accounts.locale.UserLocaleMiddleware on every page and API answer.
+LANGUAGES = [
+    ("en", _("English")),
+    ("da", _("Danish")),
+    ("de", _("German")),
+    ("es", _("Spanish")),
+    ("et", _("Estonian")),
+    ("fi", _("Finnish")),
+    ("fil", _("Filipino")),
+    ("fr", _("French")),
+    ("id", _("Indonesian")),
+    ("it", _("Italian")),
+    ("ja", _("Japanese")),
+    ("km", _("Khmer")),
+    ("ko", _("Korean")),
+    ("lo", _("Lao")),
+    ("ms", _("Malay")),
+    ("my", _("Burmese")),
+    ("nb", _("Norwegian Bokmål")),
+    ("nl", _("Dutch")),
+    ("pl", _("Polish")),
+    ("pt", _("Portuguese")),
+    ("sv", _("Swedish")),
+    ("th", _("Thai")),
+    ("vi", _("Vietnamese")),
+    ("zh-hans", _("Simplified Chinese")),
+]
+# Django ships no locale data for Lao and Filipino: name them for get_language_info().
+LANG_INFO.setdefault("lo", {"bidi": False, "code": "lo", "name": "Lao", "name_local": "ພາສາລາວ"})
+LANG_INFO.setdefault(
+    "fil", {"bidi": False, "code": "fil", "name": "Filipino", "name_local": "Filipino"}
+)
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date and time format in every language, pages and admin alike (portal/core/formats):
+# "26 Nov 2026, 17:18", with the zone named after it.
+# The same values as settings (DATE_FORMAT, DATETIME_FORMAT, SHORT_*, TIME_FORMAT).
+FORMAT_MODULE_PATH = ["portal.core.formats"]
+from portal.core.formats.common import *  # noqa: E402, F403
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static_collected"))
@@ -186,10 +237,18 @@ STATICFILES_DIRS = [
         "vendor/openseadragon",
         BASE_DIR / "node_modules" / "openseadragon" / "build" / "openseadragon",
     ),
+    # The searchable country chooser (portal/core/widgets.py).
+    ("vendor/tom-select/js", BASE_DIR / "node_modules" / "tom-select" / "dist" / "js"),
+    ("vendor/tom-select/css", BASE_DIR / "node_modules" / "tom-select" / "dist" / "css"),
 ]
 # Behind nginx, private files leave through an internal location (deploy/nginx.conf):
 # the view checks access, then answers with X-Accel-Redirect to this prefix.
 PRIVATE_MEDIA_ACCEL_PREFIX = os.environ.get("PRIVATE_MEDIA_ACCEL_PREFIX", "")
+# Attached documents (portal/media/documents.py): PDF and office files, metadata removed.
+MEDIA_DOCUMENT_MAX_BYTES = int(os.environ.get("MEDIA_DOCUMENT_MAX_BYTES", 50 * 1024 * 1024))
+# Renditions up to this longest side are made in the request that first asks for them;
+# larger ones (the 4096-pixel zoom) by a background task, a smaller one standing in.
+MEDIA_RENDITION_INLINE_MAX_SIDE = int(os.environ.get("MEDIA_RENDITION_INLINE_MAX_SIDE", "1600"))
 # Specimen image uploads: limits that stop decompression bombs (portal/specimens/imaging.py).
 SPECIMEN_IMAGE_MAX_BYTES = int(os.environ.get("SPECIMEN_IMAGE_MAX_BYTES", 40 * 1024 * 1024))
 SPECIMEN_IMAGE_MAX_PIXELS = int(os.environ.get("SPECIMEN_IMAGE_MAX_PIXELS", 60_000_000))
@@ -206,14 +265,14 @@ MEDIA_URL = "/media/"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # Capacity, sized so that nothing is dropped (channels-redis drops silently past it): a
 # group send puts ONE message per server process in Redis, and each process has one
-# member (its alert hub, portal/alerts/consumers.py) whatever its number of sockets, so
+# member (its push hub, portal/push/hub.py) whatever its number of sockets, so
 # the capacity bounds the messages waiting per process — bursts of alerts, not users.
 # 1,000 waiting messages per process is far above what a network publishes in the
 # seconds a busy process may lag (docs/PERFORMANCE.md).
 CHANNEL_CAPACITY = int(os.environ.get("CHANNEL_CAPACITY", "1000"))
 # Group membership expires after ``group_expiry`` (a day), so that channels of crashed
 # processes leave their groups; each live hub joins its groups again this often.
-ALERT_GROUP_REJOIN_SECONDS = int(os.environ.get("ALERT_GROUP_REJOIN_SECONDS", "3600"))
+PUSH_GROUP_REJOIN_SECONDS = int(os.environ.get("PUSH_GROUP_REJOIN_SECONDS", "3600"))
 # redis-py 8 reads with a 5 s socket timeout by default, exactly channels-redis' 5 s blocking
 # pop: idle consumers then crash every 5 s (django/channels_redis#422). Give reads more time.
 CHANNEL_SOCKET_TIMEOUT = 15
@@ -251,11 +310,44 @@ SEARCH_BACKEND = os.environ.get(
 )
 ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "portal")
 
+# Background work (portal/core/tasks.py): e-mail, search-index writes and large renditions
+# run as django-tasks tasks, never in the request. "database": tasks are rows in the
+# database and `manage.py db_worker` runs them (production: the `worker` service of
+# docker-compose.yml; the demo: `make demo` starts one beside the server). "immediate": a
+# task runs as soon as it is enqueued, in the process that enqueued it (the tests; a
+# demo started without a worker, TASKS_BACKEND=immediate).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)} (got {TASKS_BACKEND!r})."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
+# Retries of tasks that talk to outside services (portal.core.tasks.retrying_task): this
+# many attempts in all, waiting BACKOFF seconds after the first failure, doubling up to
+# MAX_BACKOFF (30 s, 1 min, 2 min, 4 min: a mail server restarted within ~8 minutes loses
+# nothing). A backend that cannot defer retries in place, sleeping at most INLINE_MAX.
+TASK_RETRY_MAX_ATTEMPTS = int(os.environ.get("TASK_RETRY_MAX_ATTEMPTS", "5"))
+TASK_RETRY_BACKOFF_SECONDS = float(os.environ.get("TASK_RETRY_BACKOFF_SECONDS", "30"))
+TASK_RETRY_MAX_BACKOFF_SECONDS = float(os.environ.get("TASK_RETRY_MAX_BACKOFF_SECONDS", "3600"))
+TASK_RETRY_INLINE_MAX_SECONDS = float(os.environ.get("TASK_RETRY_INLINE_MAX_SECONDS", "2"))
+
 # Wagtail
 WAGTAIL_SITE_NAME = "Document Expert Network"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# The admin offers the portal's languages, and takes dates as ISO 8601 (unambiguous in
+# every language; shown as DATE_FORMAT / DATETIME_FORMAT above).
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
+WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
+WAGTAIL_TIME_FORMAT = "%H:%M"
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # No avatars from gravatar.com: the portal runs on networks with no internet, and an
 # avatar request would send a hash of each official's e-mail address to a third party.
@@ -267,7 +359,7 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", "168"))
 API_TOKEN_SYSTEM_TTL_DAYS = int(os.environ.get("API_TOKEN_SYSTEM_TTL_DAYS", "365"))
 # Open WebSockets re-check their credential (session or token) this often, besides being
-# closed at once when it is revoked, changed or signed out (portal/alerts/consumers.py).
+# closed at once when it is revoked, changed or signed out (portal/push/hub.py).
 CREDENTIAL_RECHECK_SECONDS = int(os.environ.get("CREDENTIAL_RECHECK_SECONDS", "15"))
 
 # Sign-in throttling (django-axes, portal/accounts/lockout.py). Every way in — the sign-in

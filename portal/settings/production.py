@@ -37,6 +37,13 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Background work is stored in the database and run by the `worker` service
+# (docker-compose.yml, `manage.py db_worker`): never in the request, retried with backoff.
+if TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":  # noqa: F405
+    raise ImproperlyConfigured(
+        "TASKS_BACKEND must be 'database' in production: the immediate backend would send "
+        "e-mail and write the search index inside the officers' requests."
+    )
 # Private files are handed to nginx by X-Accel-Redirect after the access check.
 PRIVATE_MEDIA_ACCEL_PREFIX = os.environ.get("PRIVATE_MEDIA_ACCEL_PREFIX", "/_private/")
 # Sign-in throttling counts per client address: the right-most X-Forwarded-For entry,

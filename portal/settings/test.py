@@ -18,6 +18,12 @@ from .base import BASE_DIR, CHANNEL_SOCKET_TIMEOUT
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run as soon as they are enqueued (after commit), so tests see their effects at
+# once; retries happen in place without sleeping. tests/core/test_tasks.py runs the
+# database backend and its worker explicitly.
+TASKS_BACKEND = "immediate"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+TASK_RETRY_INLINE_MAX_SECONDS = 0
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }

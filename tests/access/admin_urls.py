@@ -62,22 +62,47 @@ def snippet_namespace(model) -> str:
     return f"wagtailsnippets_{model._meta.app_label}_{model._meta.model_name}"
 
 
-def object_view_urls(model, pk) -> dict[str, str]:
+def object_view_params(item) -> dict[str, object]:
+    """Values for the parameters, besides the id, of the object views of a lifecycle item
+    (revisions, compare, workflow actions and history): ids of the item's *own* latest
+    revision, task state and workflow state (the views must accept those, and the
+    admin guard must refuse them for an item the user may not see)."""
+    from wagtail.models import TaskState
+
+    params: dict[str, object] = {"revision_id_a": "earliest", "revision_id_b": "latest"}
+    if getattr(item, "latest_revision_id", None):
+        params["revision_id"] = item.latest_revision_id
+    workflow_states = getattr(item, "workflow_states", None)
+    state = workflow_states.order_by("-pk").first() if workflow_states is not None else None
+    if state is not None:
+        params["workflow_state_id"] = state.pk
+        task_state = TaskState.objects.filter(workflow_state=state).order_by("-pk").first()
+        if task_state is not None:
+            params["task_state_id"] = task_state.pk
+            params["action_name"] = "approve"
+    return params
+
+
+def object_view_urls(model, pk, params: dict | None = None) -> dict[str, str]:
     """Every view of ``model``'s snippet viewset that takes an object's id: name → URL.
 
-    A view taking more than the id (a revision, a workflow task) cannot be called here
-    yet: it raises, so the matrix fails until the probe is taught how to reach it.
+    A view taking more than the id (a revision, a workflow task) is called with
+    ``params`` (``object_view_params``); one whose parameters are not all there raises,
+    so the matrix fails until the probe is taught how to reach it.
     """
     namespace = snippet_namespace(model)
+    params = params or {}
     urls = {}
     for pattern in admin_patterns():
         if pattern.namespace != namespace or not pattern.params:
             continue
-        if pattern.params != ("pk",):
+        missing = [name for name in pattern.params if name != "pk" and name not in params]
+        if "pk" not in pattern.params or missing:
             raise AssertionError(
                 f"{pattern.name} ({pattern.route}) takes {pattern.params}: teach "
                 "tests/access/admin_urls.object_view_urls how to call it"
             )
-        urls[pattern.view_name] = reverse(pattern.name, args=[pk])
+        kwargs = {name: params.get(name, pk) for name in pattern.params}
+        urls[pattern.view_name] = reverse(pattern.name, kwargs={**kwargs, "pk": pk})
     assert urls, f"no object views found for {model.__name__}"
     return urls

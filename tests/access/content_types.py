@@ -18,6 +18,7 @@ from .matrix import (
     register,
     signed_in,
 )
+from .media_probes import document_attach_to, media_probes
 
 # --- probes any shared content type can reuse ------------------------------------------
 
@@ -168,10 +169,11 @@ def admin_object_views_probe(model):
     edited)."""
 
     def see(client, item, user):
-        from .admin_urls import object_view_urls
+        from .admin_urls import object_view_params, object_view_urls
 
-        urls = object_view_urls(model, item.pk)
-        missing = object_view_urls(model, 10**12)
+        params = object_view_params(item)
+        urls = object_view_urls(model, item.pk, params)
+        missing = object_view_urls(model, 10**12, params)
         if not admin_user(user.username):
             for url in urls.values():
                 _turned_away(client.get(url), item)
@@ -258,7 +260,9 @@ def admin_form_choices_probe(model):
         shown = set()
         for url, field, chooser in forms:
             offered = client.get(url)
-            posted = client.post(url, {field: [item.pk]})
+            # Refused by validation, so that the form is shown again with the value: an
+            # incomplete form alone would be saved as a draft by lifecycle types.
+            posted = client.post(url, {field: [item.pk], "distribution_level": "not-a-level"})
             if not adder(user.username):
                 for response in (offered, posted):
                     assert response.status_code in {302, 403}, response.status_code
@@ -333,7 +337,13 @@ def admin_reports_probe():
 
         log(item, "wagtail.edit", user=None)
         shown = False
-        for url in ("/admin/", "/admin/reports/site-history/", "/admin/reports/locked/"):
+        for url in (
+            "/admin/",
+            "/admin/reports/site-history/",
+            "/admin/reports/locked/",
+            "/admin/reports/workflow/",
+            "/admin/reports/workflow_tasks/",
+        ):
             response = client.get(url)
             if not admin_user(user.username):
                 _turned_away(response, item)
@@ -442,6 +452,7 @@ def _make_specimen(title, owner, distribution, released):
     )
     SpecimenFeature.objects.create(specimen=specimen, term=term, light_source="visible")
     image_store(specimen=specimen, file=io.BytesIO(_noise_png(specimen.pk)), light_source="visible")
+    document_attach_to(specimen)
     return specimen
 
 
@@ -678,6 +689,7 @@ def _specimen_probes():
         api_list_probe("/api/v1/specimens?page_size=100"),
         *admin_probes(Specimen, usage_target=_specimen_usage_target),
         *(image_url_probe(size) for size in ("original", "thumbnail", "display", "zoom")),
+        *media_probes(api_url="/api/v1/specimens/{pk}", images=True),
         glossary_term_probe(),
         compare_probe(),
         similar_api_probe(),
@@ -717,12 +729,25 @@ def _make_alert(title, owner, distribution, released):
         severity="high",
         tlp="amber",
         status="published" if released else "draft",
+        live=released,
+        first_published_at=timezone.now() if released else None,
         published_at=timezone.now() if released else None,
     )
     distribution_apply(
         item=alert, distribution=Distribution.from_data(distribution, allows_public=False)
     )
+    lifecycle_history_make(alert)
     return alert
+
+
+def lifecycle_history_make(item):
+    """Give a lifecycle item what its admin object views name besides its id: a revision
+    and a finished (cancelled) review with its task state, so that the revision, compare
+    and workflow views of the matrix reach a real revision, task and workflow state."""
+    from portal.lifecycle.services import review_workflow
+
+    item.save_revision(log_action=False, clean=False)
+    review_workflow().start(item, None).cancel(user=None)
 
 
 def _grant_alert(item, user):

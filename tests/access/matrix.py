@@ -101,6 +101,9 @@ class Probe:
     #: False for channels that show a selection (a report, a dashboard): a visible item
     #: may be absent there, an invisible one never present.
     exact: bool = True
+    #: Which items the channel carries at all (the push: released ones — a draft is
+    #: pushed to nobody, tested in tests/push); the others are not probed.
+    applies: Callable = lambda item: True
 
 
 @dataclass

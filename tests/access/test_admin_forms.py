@@ -79,7 +79,7 @@ def test_a_reference_the_editor_may_not_see_is_kept_and_never_named(client, user
     url = f"/admin/snippets/specimens/specimen/edit/{forgery.pk}/"
     page = client.get(url).content.decode()
     assert "THA genuine 2019" not in page
-    assert HIDDEN_LABEL in page
+    assert str(HIDDEN_LABEL) in page
     data = {
         "title": "PHL forgery of the 2019 series (corrected)",
         "issuing_country": "PHL",
@@ -98,6 +98,10 @@ def test_a_reference_the_editor_may_not_see_is_kept_and_never_named(client, user
         "images-INITIAL_FORMS": 0,
         "images-MIN_NUM_FORMS": 0,
         "images-MAX_NUM_FORMS": 1000,
+        "documents-TOTAL_FORMS": 0,
+        "documents-INITIAL_FORMS": 0,
+        "documents-MIN_NUM_FORMS": 0,
+        "documents-MAX_NUM_FORMS": 1000,
     }
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -123,7 +127,7 @@ def test_related_specimens_the_editor_may_not_see_are_kept(client, users):
     client.force_login(users["chair.andex"])
     url = f"/admin/snippets/alerts/alertbulletin/edit/{alert.pk}/"
     page = client.get(url).content.decode()
-    assert "THA-only specimen" not in page and HIDDEN_LABEL in page
+    assert "THA-only specimen" not in page and str(HIDDEN_LABEL) in page
     assert "Members specimen" in page
     # The browser posts back what is selected: the visible one and the placeholder.
     response = client.post(

@@ -62,8 +62,14 @@ NOT_SHARED = [
     (r"^wagtailadmin_error_test$", "switched off (a page that fails on purpose)"),
     (r"^wagtailusers_(users|groups|api_tokens)", "accounts, under Wagtail's user permissions"),
     (
-        r"^wagtail(sites|redirects|admin_collections|admin_workflows)",
+        r"^wagtail(sites|redirects|admin_collections)",
         "site configuration, under model permissions",
+    ),
+    (
+        r"^wagtailadmin_workflows:",
+        "workflows and tasks (superusers: model permissions); they name no items, only counts"
+        " (test_workflow_admin_pages_name_no_items); items in workflows are listed by the"
+        " reports and the dashboard, probed by the matrix (admin-reports)",
     ),
     (
         r"^wagtailsnippet(s|choosers)_(access_network|access_country|specimens_glossaryterm"
@@ -312,3 +318,39 @@ def test_anonymous_visitors_reach_no_admin_view(client):
             continue  # signed-out pages by nature
         assert response.status_code in {302, 404}, (name, url, response.status_code)
         assert response.status_code == 404 or "/admin/login/" in response["Location"]
+
+
+def test_workflow_admin_pages_name_no_items(client, users):
+    """The workflow and task pages (the task chooser included) show workflows and tasks,
+    never the items in them, to whoever may open them."""
+    from django.urls import reverse
+    from wagtail.models import Workflow
+
+    from portal.alerts.models import CountryAlertPolicy
+    from portal.alerts.services import alert_create
+    from portal.lifecycle.services import review_workflow
+
+    CountryAlertPolicy.objects.create(country_id="THA", requires_review=True)
+    alert = alert_create(
+        author=users["expert.tha"], distribution={"level": "country"}, title="Secret review",
+        summary="s", severity="low", tlp="red",
+    )  # fmt: skip
+    assert alert.status == "in_review"
+    workflow = review_workflow()
+    task = workflow.tasks.first()
+    urls = [
+        reverse("wagtailadmin_workflows:index"),
+        reverse("wagtailadmin_workflows:edit", args=[workflow.pk]),
+        reverse("wagtailadmin_workflows:usage", args=[workflow.pk]),
+        reverse("wagtailadmin_workflows:disable", args=[workflow.pk]),
+        reverse("wagtailadmin_workflows:task_index"),
+        reverse("wagtailadmin_workflows:edit_task", args=[task.pk]),
+        reverse("wagtailadmin_workflows:task_chooser"),
+    ]
+    for username in ("admin", "expert.tha", "chair.andex"):
+        client.force_login(users[username])
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code in {200, 302, 403}, (username, url)
+            assert "Secret review" not in response.content.decode(), (username, url)
+    assert Workflow.objects.filter(pk=workflow.pk, active=True).exists()

@@ -23,8 +23,11 @@ ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium, for one test file: Playwright's sync API keeps an event loop running in
+    this thread while it is open, and the test process goes on to other files (asyncio
+    tests among them) when the file is done."""
     if not os.access(CHROMIUM, os.X_OK):
         message = f"{CHROMIUM} is missing: install Debian's chromium (make test does as root)"
         if IN_CI:

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AppendOnlyError(Exception):
@@ -19,36 +20,38 @@ class AccessRecord(models.Model):
     """
 
     class Outcome(models.TextChoices):
-        READ = "read", "Read"
-        DENIED = "denied", "Denied"
+        READ = "read", _("Read")
+        DENIED = "denied", _("Denied")
 
     class Channel(models.TextChoices):
-        PAGE = "page", "Page"
-        API = "api", "API"
-        FILE = "file", "File"
-        ADMIN = "admin", "Admin"
+        PAGE = "page", _("Page")
+        API = "api", _("API")
+        FILE = "file", _("File")
+        ADMIN = "admin", _("Admin")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    username = models.CharField(max_length=150, blank=True, help_text="Empty: not signed in.")
-    country_code = models.CharField("country", max_length=3, blank=True)
+    username = models.CharField(max_length=150, blank=True, help_text=_("Empty: not signed in."))
+    country_code = models.CharField(_("country"), max_length=3, blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     channel = models.CharField(max_length=10, choices=Channel.choices)
-    item_type = models.CharField(max_length=100, help_text="e.g. specimens.specimen")
+    item_type = models.CharField(max_length=100, help_text=_("e.g. specimens.specimen"))
     object_id = models.CharField(max_length=40)
     distribution_level = models.CharField(max_length=20, blank=True)
     detail = models.CharField(
-        max_length=200, blank=True, help_text="What was read (an image size) or why it was refused."
+        max_length=200,
+        blank=True,
+        help_text=_("What was read (an image size) or why it was refused."),
     )
     method = models.CharField(max_length=8, blank=True)
     path = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]
-        verbose_name = "access record"
-        verbose_name_plural = "access log"
+        verbose_name = _("access record")
+        verbose_name_plural = _("access log")
         indexes = [models.Index(fields=["item_type", "object_id"])]
 
     def __str__(self) -> str:

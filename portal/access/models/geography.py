@@ -1,10 +1,31 @@
 """Countries and the expert networks they belong to."""
 
+import zoneinfo
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
+
+
+def validate_language(value: str) -> None:
+    """A language the portal offers (settings ``LANGUAGES``), or nothing."""
+    if value and value not in dict(settings.LANGUAGES):
+        raise ValidationError(
+            _("“%(value)s” is not a language of the portal."), params={"value": value}
+        )
+
+
+def validate_time_zone(value: str) -> None:
+    """An IANA time zone name such as Asia/Bangkok, or nothing."""
+    if value and value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("“%(value)s” is not an IANA time zone name such as Asia/Bangkok."),
+            params={"value": value},
+        )
 
 
 class Country(models.Model):
@@ -15,18 +36,43 @@ class Country(models.Model):
     """
 
     code = models.CharField(
+        _("code"),
         primary_key=True,
         max_length=3,
-        help_text="ISO 3166-1 alpha-3 code in capitals, e.g. THA.",
+        help_text=_("ISO 3166-1 alpha-3 code in capitals, e.g. THA."),
     )
-    name = models.CharField(max_length=100)
+    name = models.CharField(_("name"), max_length=100)
     region = models.CharField(
-        max_length=60, blank=True, help_text="UN M49 sub-region, e.g. South-eastern Asia."
+        _("region"),
+        max_length=60,
+        blank=True,
+        help_text=_("UN M49 sub-region, e.g. South-eastern Asia."),
+    )
+    # Defaults of the people of this country until they choose otherwise on their
+    # account page (Wagtail's UserProfile holds their own choice).
+    default_language = models.CharField(
+        _("default language"),
+        max_length=10,
+        blank=True,
+        validators=[validate_language],
+        help_text=_(
+            "ISO 639-1 code of the language its officers see first, e.g. th; empty: English."
+        ),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=63,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_(
+            "IANA time zone its officers see times in first, e.g. Asia/Bangkok; empty: UTC."
+        ),
     )
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "countries"
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
@@ -39,11 +85,19 @@ class Network(ClusterableModel):
     membership is read at request time, so joining or leaving takes effect at once.
     """
 
-    slug = models.SlugField(unique=True, help_text="Short name used in distributions, e.g. andex.")
-    name = models.CharField(max_length=150)
-    description = models.TextField(blank=True)
+    slug = models.SlugField(
+        _("slug"),
+        unique=True,
+        help_text=_("Short name used in distributions, e.g. andex."),
+    )
+    name = models.CharField(_("name"), max_length=150)
+    description = models.TextField(_("description"), blank=True)
     countries = models.ManyToManyField(
-        Country, through="NetworkMembership", related_name="networks", blank=True
+        Country,
+        through="NetworkMembership",
+        related_name="networks",
+        blank=True,
+        verbose_name=_("countries"),
     )
     chair = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -51,7 +105,8 @@ class Network(ClusterableModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="chaired_networks",
-        help_text="The expert who chairs the network's meetings.",
+        verbose_name=_("chair"),
+        help_text=_("The expert who chairs the network's meetings."),
     )
 
     panels = [
@@ -59,11 +114,13 @@ class Network(ClusterableModel):
         FieldPanel("slug"),
         FieldPanel("description"),
         FieldPanel("chair"),
-        InlinePanel("memberships", heading="Member countries", label="Member country"),
+        InlinePanel("memberships", heading=_("Member countries"), label=_("Member country")),
     ]
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
 
     def __str__(self) -> str:
         return self.name
@@ -72,9 +129,13 @@ class Network(ClusterableModel):
 class NetworkMembership(models.Model):
     """A country's membership of a network; deleting it ends the membership."""
 
-    network = ParentalKey(Network, on_delete=models.CASCADE, related_name="memberships")
-    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="memberships")
-    joined_on = models.DateField(null=True, blank=True)
+    network = ParentalKey(
+        Network, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("network")
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("country")
+    )
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
 
     panels = [FieldPanel("country"), FieldPanel("joined_on")]
 

@@ -2,16 +2,17 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class DistributionLevel(models.TextChoices):
     """How far an item is shared, from its owner country outwards (CONTRACT.md)."""
 
-    COUNTRY = "country", "Owner country only"
-    COUNTRIES = "countries", "Owner and listed countries"
-    NETWORKS = "networks", "Owner and the member countries of listed networks"
-    MEMBERS = "members", "Every signed-in member"
-    PUBLIC = "public", "Anyone, without signing in"
+    COUNTRY = "country", _("Owner country only")
+    COUNTRIES = "countries", _("Owner and listed countries")
+    NETWORKS = "networks", _("Owner and the member countries of listed networks")
+    MEMBERS = "members", _("Every signed-in member")
+    PUBLIC = "public", _("Anyone, without signing in")
 
 
 class Shareable(models.Model):
@@ -28,25 +29,25 @@ class Shareable(models.Model):
         "access.Country",
         on_delete=models.PROTECT,
         related_name="%(app_label)s_%(class)s_owned",
-        help_text="The country that owns this item: its experts edit it.",
+        help_text=_("The country that owns this item: its experts edit it."),
     )
     distribution_level = models.CharField(
         max_length=20,
         choices=DistributionLevel.choices,
         default=DistributionLevel.COUNTRY,
-        help_text="Who may see this item besides the owner country.",
+        help_text=_("Who may see this item besides the owner country."),
     )
     shared_countries = models.ManyToManyField(
         "access.Country",
         blank=True,
         related_name="%(app_label)s_%(class)s_shared",
-        help_text="With level 'countries': the other countries that may see it.",
+        help_text=_("With level 'countries': the other countries that may see it."),
     )
     shared_networks = models.ManyToManyField(
         "access.Network",
         blank=True,
         related_name="%(app_label)s_%(class)s_shared",
-        help_text="With level 'networks': every current member country of these networks.",
+        help_text=_("With level 'networks': every current member country of these networks."),
     )
 
     #: Whether the ``public`` level is allowed (alerts never are).
@@ -79,8 +80,8 @@ class VisibilityKey(models.Model):
     """
 
     class Action(models.TextChoices):
-        VIEW = "view", "View"
-        CHANGE = "change", "Change"
+        VIEW = "view", _("View")
+        CHANGE = "change", _("Change")
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.BigIntegerField()

@@ -3,15 +3,16 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
     """What a person does in the network; each role is a Django group of that name."""
 
-    OFFICER = "officer", "Frontline officer"
-    EXPERT = "expert", "Document expert"
-    TRAINER = "trainer", "Trainer"
-    CHAIR = "chair", "Network chair"
+    OFFICER = "officer", _("Frontline officer")
+    EXPERT = "expert", _("Document expert")
+    TRAINER = "trainer", _("Trainer")
+    CHAIR = "chair", _("Network chair")
 
 
 # Roles are held as group memberships so that Wagtail's user admin can grant them.
@@ -36,12 +37,12 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.PROTECT,
         related_name="users",
-        help_text="The member country this person works for.",
+        help_text=_("The member country this person works for."),
     )
     is_demo = models.BooleanField(
         default=False,
         editable=False,
-        help_text="Created by load_demo; production refuses to start while any exist.",
+        help_text=_("Created by load_demo; production refuses to start while any exist."),
     )
 
     class Meta(AbstractUser.Meta):

@@ -15,7 +15,8 @@
     if (!badge) return;
     badge.dataset.count = String(unread.size);
     badge.textContent = unread.size ? String(unread.size) : "";
-    badge.setAttribute("aria-label", unread.size + " unread alerts");
+    // The words come translated from the page (base.html's data-* attributes).
+    badge.setAttribute("aria-label", unread.size + " " + (live.dataset.unread || "unread alerts"));
   }
 
   function toast(alert) {
@@ -35,7 +36,7 @@
     marks.appendChild(severity);
     var link = document.createElement("a");
     link.href = alert.url;
-    link.textContent = "New alert: " + alert.title;
+    link.textContent = (live.dataset.newAlert || "New alert:") + " " + alert.title;
     box.appendChild(marks);
     box.appendChild(link);
     live.appendChild(box);
