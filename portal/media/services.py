@@ -102,9 +102,15 @@ def document_attach(
     document.prepared_store(prepare(file))
     if getattr(uploaded_by, "is_authenticated", False):
         document.uploaded_by = uploaded_by
+    return saved_or_file_removed(document)
+
+
+def saved_or_file_removed(media: Any) -> Any:
+    """Save a media row whose file is already stored; if the row cannot be saved, the
+    file goes too (no orphan file in the private storage)."""
     try:
-        document.save()
+        media.save()
     except Exception:
-        document.file.storage.delete(document.file.name)
+        media.file.storage.delete(media.file.name)
         raise
-    return document
+    return media

@@ -187,12 +187,7 @@ def image_store(
     )
     # The prepared content is committed storage content: ``save`` does not re-process it.
     image.file.save(f"image.{prepared.extension}", prepared.content, save=False)
-    try:
-        image.save()
-    except Exception:
-        image.file.storage.delete(image.file.name)
-        raise
-    return image
+    return media_services.saved_or_file_removed(image)
 
 
 def rendition_get(*, image: SpecimenImage, name: str) -> SpecimenImageRendition:
