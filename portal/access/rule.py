@@ -340,11 +340,17 @@ def _pending_written(content_type_id: int, object_id: int | None = None) -> None
 def item_keys(item: Shareable, action: str = VIEW) -> set[str]:
     """The stored keys of ``item`` for ``action`` (what search and fan-out publish)."""
     ct = ContentType.objects.get_for_model(item)
-    _pending_written(ct.pk, item.pk)
+    return stored_keys(content_type_id=ct.pk, object_id=item.pk, action=action)
+
+
+def stored_keys(*, content_type_id: int, object_id: int, action: str = VIEW) -> set[str]:
+    """The keys stored for an item named by its content type and id, as they are now (the
+    push hub checks an event's item again at delivery: it may have narrowed since)."""
+    _pending_written(content_type_id, object_id)
     return set(
-        VisibilityKey.objects.filter(content_type=ct, object_id=item.pk, action=action).values_list(
-            "key", flat=True
-        )
+        VisibilityKey.objects.filter(
+            content_type_id=content_type_id, object_id=object_id, action=action
+        ).values_list("key", flat=True)
     )
 
 

@@ -11,6 +11,7 @@ usage counts) are guarded in ``admin_guard``; form fields in ``admin_forms``.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from wagtail.models import DraftStateMixin
 from wagtail.snippets.views.chooser import (
     ChooseResultsView,
     ChooseView,
@@ -26,6 +27,10 @@ from .admin_guard import clean_ids
 
 #: Views that only show an object; every other object view changes it.
 READ_ONLY_VIEWS = {"inspect", "history", "usage", "revisions_compare", "preview_revision"}
+#: Of those, the ones that show only the live row of an item with drafts: history, usage
+#: and revisions name and show the latest revision — a draft its readers may not see (a
+#: new title, a narrower distribution) — so for those items they are its editors' views.
+LIVE_VIEWS = {"inspect"}
 
 
 class VisibleObjectMixin:
@@ -68,7 +73,8 @@ class VisibleObjectMixin:
     def get_object(self, *args, **kwargs):
         item = super().get_object(*args, **kwargs)
         # Wagtail checks model-level permissions; the instance's change keys decide here.
-        changes = getattr(self, "view_name", "") not in READ_ONLY_VIEWS
+        read_only = LIVE_VIEWS if isinstance(item, DraftStateMixin) else READ_ONLY_VIEWS
+        changes = getattr(self, "view_name", "") not in read_only
         if item is not None and changes and not rule.can_change(self.request.user, item):
             raise PermissionDenied
         return item

@@ -46,6 +46,7 @@ from django.db import transaction
 _ATTR = "_portal_batched_work"
 _REFERENCES_ATTR = "_portal_batched_references"
 _MEMO_ATTR = "_portal_batched_memo"
+_DEPTH_ATTR = "_portal_batched_depth"
 
 
 def _pending() -> dict[Hashable, Callable[[], object]] | None:
@@ -69,6 +70,8 @@ def batched() -> Iterator[None]:
     if own_references:
         _references_connect()
     with transaction.atomic():
+        # Savepoints opened below this depth may roll back what work run early wrote.
+        setattr(connection, _DEPTH_ATTR, len(connection.savepoint_ids))
         setattr(connection, _ATTR, pending)
         setattr(connection, _MEMO_ATTR, {})
         setattr(connection, _REFERENCES_ATTR, own_references)
@@ -83,6 +86,7 @@ def batched() -> Iterator[None]:
         finally:
             setattr(connection, _ATTR, None)
             setattr(connection, _MEMO_ATTR, None)
+            setattr(connection, _DEPTH_ATTR, 0)
             setattr(connection, _REFERENCES_ATTR, False)
             if own_references:
                 del references_off.value
@@ -113,11 +117,22 @@ def memo(key: Hashable, func: Callable[[], object]) -> object:
     return cache[key]
 
 
+def _run_early(pending: dict, key: Hashable) -> None:
+    """Run ``key``'s work before the block ends. Inside a savepoint opened in the block,
+    what it writes may yet be rolled back with that savepoint: the work then stays
+    pending too, and the block's end does it again (it reads the database, so doing it
+    twice is harmless; skipping it would leave stale keys)."""
+    connection = transaction.get_connection()
+    inner = len(connection.savepoint_ids) > getattr(connection, _DEPTH_ATTR, 0)
+    func = pending[key] if inner else pending.pop(key)
+    func()
+
+
 def run_now(key: Hashable) -> None:
     """Run the pending work of ``key`` now, if any (for a reader that must see it)."""
     pending = _pending()
     if pending and key in pending:
-        pending.pop(key)()
+        _run_early(pending, key)
 
 
 def run_matching(predicate: Callable[[Hashable], bool]) -> None:
@@ -126,9 +141,8 @@ def run_matching(predicate: Callable[[Hashable], bool]) -> None:
     if not pending:
         return
     for key in [key for key in pending if predicate(key)]:
-        func = pending.pop(key, None)
-        if func is not None:
-            func()
+        if key in pending:
+            _run_early(pending, key)
 
 
 # --- Wagtail's reference index, once per object and block -----------------------------

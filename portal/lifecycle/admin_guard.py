@@ -27,12 +27,16 @@ def _lifecycle_models() -> list:
 
 def states_visible(queryset: QuerySet, user, *, prefix: str = "") -> QuerySet:
     """Leave out of ``queryset`` (workflow states, or task states with ``prefix``
-    ``"workflow_state__"``) those of items ``user`` may not see."""
+    ``"workflow_state__"``) those of items ``user`` may not edit: a state names the
+    draft in review (its title), which the live item's readers may not see."""
     if user is None or rule.ALL in rule.user_keys(user):
         return queryset
     hidden = Q()
     for model in _lifecycle_models():
-        visible = rule.visible_to(user=user, queryset=model._default_manager.all())
+        # A state in a workflow is about a draft: its editors' business (change keys).
+        visible = rule.visible_to(
+            user=user, queryset=model._default_manager.all(), action=rule.CHANGE
+        )
         hidden |= Q(
             **{f"{prefix}base_content_type": ContentType.objects.get_for_model(model)}
         ) & ~Q(
@@ -45,10 +49,10 @@ def states_visible(queryset: QuerySet, user, *, prefix: str = "") -> QuerySet:
     return queryset.exclude(hidden)
 
 
-def _visible_item(user, item) -> bool:
+def _editable_item(user, item) -> bool:
     from portal.access.models import Shareable
 
-    return item is not None and (not isinstance(item, Shareable) or rule.can_view(user, item))
+    return item is not None and (not isinstance(item, Shareable) or rule.can_change(user, item))
 
 
 def install() -> None:
@@ -78,7 +82,7 @@ def install() -> None:
         context["workflow_states"] = [
             state
             for state in context["workflow_states"]
-            if _visible_item(user, state.content_object)
+            if _editable_item(user, state.content_object)
         ]
         return context
 
@@ -87,7 +91,7 @@ def install() -> None:
     def to_moderate_context(self, parent_context):
         context = to_moderate(self, parent_context)
         user = parent_context["request"].user
-        context["states"] = [s for s in context["states"] if _visible_item(user, s["obj"])]
+        context["states"] = [s for s in context["states"] if _editable_item(user, s["obj"])]
         return context
 
     home.UserObjectsInWorkflowModerationPanel.get_context_data = in_moderation_context

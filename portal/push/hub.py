@@ -45,14 +45,22 @@ PING = "push.ping"
 PONG = "push.pong"
 
 
-def _admitted(*, keys: list[str], previous: list[str], user_ids: list[int]) -> set[int]:
-    """The users among ``user_ids`` who may see the item now and could not before, read
-    from the database at this moment (three queries whatever their number)."""
+def _admitted(
+    *, keys: list[str], previous: list[str], user_ids: list[int], item: tuple[int, int]
+) -> set[int]:
+    """The users among ``user_ids`` who may see the item now and could not before: the
+    users' keys and the item's (``item``: content type id, id) are read from the database
+    at this moment, and a user must meet both the event's keys and the item's current
+    ones — an item narrowed or unpublished since the event was sent reaches only those
+    who may still see it (four queries whatever the number of users)."""
+    content_type_id, object_id = item
+    now = rule.stored_keys(content_type_id=content_type_id, object_id=object_id)
     held = rule.users_keys(user_ids)
     return {
         uid
         for uid in user_ids
         if rule.keys_allow(held[uid], keys)
+        and rule.keys_allow(held[uid], now)
         and not (previous and rule.keys_allow(held[uid], previous))
     }
 
@@ -242,6 +250,7 @@ class Hub:
             keys=list(event["keys"]),
             previous=list(event.get("previous_keys") or ()),
             user_ids=sorted({consumer.user.pk for consumer in waiting}),
+            item=(event["content_type_id"], event["item_id"]),
         )
         text = event["text"]
         # The same message twice on one screen is never useful (an item published, then

@@ -25,6 +25,7 @@ from asgiref.sync import async_to_sync
 from channels import DEFAULT_CHANNEL_LAYER
 from channels.layers import InMemoryChannelLayer, channel_layers, get_channel_layer
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from portal.access import rule
@@ -76,6 +77,7 @@ def notify_now(
         "type": EVENT,
         "id": uuid.uuid4().hex,
         "push_type": registration.name,
+        "content_type_id": ContentType.objects.get_for_model(item).pk,
         "item_id": item.pk,
         "groups": names,
         "keys": sorted(keys),

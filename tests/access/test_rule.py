@@ -239,6 +239,25 @@ def test_a_block_that_fails_leaves_the_keys_as_they_were(users):
     assert rule.item_keys(item) == {"experts:THA", "country:THA"}
 
 
+def test_keys_read_inside_a_savepoint_that_rolls_back_are_written_again(users):
+    """A reader inside an inner savepoint makes the keys be written early; that savepoint
+    rolling back must not leave the narrowed item with its old, wider keys."""
+    from django.db import transaction
+
+    item = notice({"level": "members"})
+    with rule.keys_sync_deferred():
+        item.distribution_level = "country"
+        item.save()
+        try:
+            with transaction.atomic():
+                assert not rule.can_view(users["officer.vnm"], item)  # keys written here
+                raise RuntimeError("a step that fails and is caught")
+        except RuntimeError:
+            pass
+    assert not rule.can_view(users["officer.vnm"], item)
+    assert rule.item_keys(item) == {"experts:THA", "country:THA"}
+
+
 def test_an_item_deleted_in_a_block_loses_its_keys(users):
     item = notice({"level": "members"})
     with rule.keys_sync_deferred():

@@ -14,6 +14,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 
 from portal.alerts import services
 from portal.asgi import application
@@ -300,9 +301,16 @@ def test_one_admission_checks_any_number_of_sockets_in_a_fixed_number_of_queries
     )  # fmt: skip
     Receipt.objects.all().delete()
     keys = sorted(rule.item_keys(alert))
-    with django_assert_num_queries(3):  # the keys of 41 users
-        admitted = _admitted(keys=keys, previous=[], user_ids=[*crowd, users["officer.fin"].pk])
+    item = (ContentType.objects.get_for_model(alert).pk, alert.pk)
+    everyone = [*crowd, users["officer.fin"].pk]
+    with django_assert_num_queries(4):  # the item's keys now, and the keys of 41 users
+        admitted = _admitted(keys=keys, previous=[], user_ids=everyone, item=item)
     assert admitted == set(crowd)
+    # Narrowed after the event was sent: the event's keys no longer admit anyone new.
+    alert.distribution_level = "country"
+    alert.save(update_fields=["distribution_level"])
+    rule.sync_item_keys(alert)
+    assert _admitted(keys=keys, previous=[], user_ids=everyone, item=item) == set()
     # Their countries (1), receipts inserted in a transaction (3) and completed (1).
     with django_assert_num_queries(5):
         deliveries_record({"alert": {alert.pk: admitted}})

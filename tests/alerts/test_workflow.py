@@ -406,3 +406,37 @@ def test_existing_alerts_are_migrated_onto_the_lifecycle():
     in_review = made["in_review"]
     assert in_review.lifecycle_status() == AlertStatus.IN_REVIEW
     assert in_review.current_workflow_task is not None
+
+
+def test_readers_of_a_live_alert_never_meet_its_pending_draft_in_the_admin(
+    client, users, second_expert
+):
+    """A live alert's unpublished change (a new title, a narrower distribution) is its
+    editors' business: every admin view of the alert — history, usage, revisions, inspect
+    and whatever else the viewset has — and the workflow reports show a reader of the
+    live alert (an expert of another country) the live title or nothing, never the
+    draft's."""
+    from portal.lifecycle.services import revision_save
+    from tests.access.admin_urls import object_view_params, object_view_urls
+
+    alert = _alert(users, distribution={"level": "members"}, title="Live title")
+    draft = AlertBulletin.objects.get(pk=alert.pk)
+    draft.title = "SECRET draft title"
+    draft.distribution_level = "country"
+    revision_save(item=draft, user=users["expert.tha"])
+    alert.refresh_from_db()
+    assert alert.title == "Live title" and alert.has_unpublished_changes
+    reader = users["chair.andex"]
+    assert rule.can_view(reader, alert) and not rule.can_change(reader, alert)
+    client.force_login(reader)
+    # No workflow ran: its views get ids of nothing (they must still name no draft).
+    nothing = {"action_name": "approve", "task_state_id": 10**9, "workflow_state_id": 10**9}
+    urls = object_view_urls(AlertBulletin, alert.pk, {**nothing, **object_view_params(alert)})
+    assert {"history", "usage"} <= set(urls)
+    pages = [*urls.values(), "/admin/reports/workflow/", "/admin/reports/workflow_tasks/"]
+    for url in pages:
+        response = client.get(url)
+        assert "SECRET" not in response.content.decode(), (url, response.status_code)
+    # Its editors do see the draft where Wagtail shows it.
+    client.force_login(users["expert.tha"])
+    assert "SECRET draft title" in client.get(urls["history"]).content.decode()
