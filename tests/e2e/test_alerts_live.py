@@ -82,3 +82,40 @@ def test_published_alert_reaches_andex_screens_live_and_never_fin(
     _live(later)
     # ... until they acknowledge it.
     assert _count(later) == before["officer.vnm"]
+
+
+def test_an_expert_writes_and_publishes_an_alert_in_the_admin(
+    asgi_live_server, sign_in, demo_network, artifacts
+):
+    """The lifecycle runs from the Wagtail admin: expert.tha adds an alert (a draft), then
+    publishes it from its edit page; officer.vnm's open page is told at once."""
+    officer = sign_in(asgi_live_server, "officer.vnm")
+    _live(officer)
+    before = _count(officer)
+
+    expert = sign_in(asgi_live_server, "expert.tha")
+    expert.goto(f"{asgi_live_server}/admin/snippets/alerts/alertbulletin/add/")
+    expert.fill("#id_title", "Altered THA passports: laminate lifted")
+    expert.fill("#id_summary", "The laminate lifts at the corner under a fingernail.")
+    expert.select_option("#id_severity", "high")
+    expert.select_option("#id_tlp", "green")
+    expert.select_option("#id_distribution_level", "members")
+    expert.get_by_role("button", name="Save draft").click()
+    expert.get_by_text("created").first.wait_for()
+    alert = AlertBulletin.objects.get(title="Altered THA passports: laminate lifted")
+    assert not alert.live
+    officer.wait_for_timeout(500)
+    assert _count(officer) == before  # a draft is pushed to nobody
+    expert.screenshot(path=str(artifacts / "admin-alert-draft.png"), full_page=True)
+
+    # Wagtail's action menu: "Publish" sits under the main button's dropdown.
+    toggle = "footer .dropdown-toggle, footer [data-w-dropdown-target='toggle']"
+    expert.locator(toggle).first.click()
+    expert.get_by_role("button", name="Publish").click()
+    toast = officer.locator(f'.toast[data-alert-id="{alert.pk}"]')
+    toast.wait_for(timeout=10_000)
+    assert "laminate lifted" in toast.inner_text()
+    alert.refresh_from_db()
+    assert alert.live and alert.status == "published"
+    expert.get_by_text("published").first.wait_for()  # Wagtail's message, on the listing
+    expert.screenshot(path=str(artifacts / "admin-alert-published.png"), full_page=True)
