@@ -317,15 +317,24 @@ def alert_message(alert: AlertBulletin) -> dict:
 
 def _fanout_on_commit(alert: AlertBulletin, *, previous_keys: set[str]) -> None:
     """The entry point of alerts code: push the alert after the current transaction
-    commits (nothing if it rolls back), then mail its subscribers."""
+    commits (nothing if it rolls back), and mail its subscribers.
+
+    The e-mail task is queued inside the transaction (with the database task backend
+    its row commits with the publication: one commit less in the publishing call, and
+    no mail lost between a commit and an enqueue); it runs in the worker after the push,
+    reading the alert and each recipient's keys again (``emails``)."""
+    from .emails import alert_emails_enqueue
+
     alert_id = alert.pk
     transaction.on_commit(lambda: fanout(alert_id=alert_id, previous_keys=previous_keys))
+    alert_emails_enqueue(alert=alert, previous_keys=previous_keys)
 
 
 def fanout(*, alert_id: int, previous_keys: set[str]) -> int:
     """Push a published alert through the platform's push service (``portal.push``) to
     those who may see it now and could not with ``previous_keys`` (the keys before this
-    change), then mail them; returns 1 when pushed, 0 when the alert is not published.
+    change); returns 1 when pushed, 0 when the alert is not published (its e-mail task
+    was queued with the publication: ``_fanout_on_commit``).
 
     The channel-layer sends leave the request (``push.services``); the screens are
     pushed before the mail, so a slow mail server never delays them.
@@ -336,12 +345,4 @@ def fanout(*, alert_id: int, previous_keys: set[str]) -> int:
     if alert is None:
         return 0
     push.notify_now(item=alert, event="published", previous_keys=previous_keys)
-    # E-mail is a background task (retried on SMTP errors, recipients checked again
-    # when it runs): a slow mail server never delays the push or the publication.
-    from .emails import alert_emails_enqueue
-
-    try:
-        alert_emails_enqueue(alert=alert, previous_keys=previous_keys)
-    except Exception:  # the alert is published and pushed; mail is best effort
-        logger.exception("E-mails about alert %s could not be queued", alert.pk)
     return 1
