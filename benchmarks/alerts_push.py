@@ -531,13 +531,14 @@ def _sample_payload_size() -> int:
 def run() -> dict:
     setup_django()
     from django.conf import settings
+    from django.test.utils import override_settings
 
     _raise_open_files_limit()
     base = settings.CHANNEL_LAYERS["default"]
     if not base["BACKEND"].startswith("channels_redis"):
         raise RuntimeError("This benchmark needs Redis (the test settings' TEST_REDIS_URL).")
     # The production layer's configuration (portal/settings/base.py), on this Redis.
-    settings.CHANNEL_LAYERS = {
+    layers = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
@@ -549,6 +550,7 @@ def run() -> dict:
             },
         }
     }
+    override_settings(CHANNEL_LAYERS=layers).enable()  # channels drops its cached layers
     # Production's database connections: pooled on PostgreSQL (portal/settings/base.py).
     database = settings.DATABASES["default"]
     if database["ENGINE"].endswith("postgresql"):
@@ -559,7 +561,13 @@ def run() -> dict:
         "database": "django_tasks_db.DatabaseBackend",
         "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     }
-    settings.TASKS = {"default": {"BACKEND": backends[TASKS_BACKEND]}}
+    # Through ``override_settings``: its signal makes django-tasks drop the backend it
+    # built at start-up (a plain assignment left the benchmarks before 2026-11-26 on the
+    # test settings' immediate backend, whatever this said).
+    override_settings(TASKS={"default": {"BACKEND": backends[TASKS_BACKEND]}}).enable()
+    from django_tasks import task_backends
+
+    print(f"   task backend: {type(task_backends['default']).__name__}", flush=True)
     context = multiprocessing.get_context("spawn")
     clients_conn, child = context.Pipe()
     clients = context.Process(target=_clients_main, args=(child,), daemon=True)

@@ -20,6 +20,8 @@ class Distribution:
     level: str
     countries: tuple[str, ...] = field(default_factory=tuple)
     networks: tuple[str, ...] = field(default_factory=tuple)
+    #: The networks' primary keys, when ``from_data`` looked them up (not compared).
+    network_ids: tuple[int, ...] = field(default_factory=tuple, compare=False)
 
     @classmethod
     def from_data(cls, data: object, *, allows_public: bool = True) -> Distribution:
@@ -62,15 +64,22 @@ class Distribution:
         if level == DistributionLevel.NETWORKS:
             if not networks:
                 raise ValidationError(gettext("Level 'networks' needs a list of network slugs."))
-            known = set(Network.objects.filter(slug__in=networks).values_list("slug", flat=True))
-            unknown = sorted(set(networks) - known)
+            known = dict(Network.objects.filter(slug__in=networks).values_list("slug", "pk"))
+            unknown = sorted(set(networks) - set(known))
             if unknown:
                 raise ValidationError(
                     gettext("Unknown networks: %(slugs)s.") % {"slugs": ", ".join(unknown)}
                 )
         elif networks:
             raise ValidationError(gettext("Networks can only be listed with level 'networks'."))
-        return cls(level=level, countries=countries, networks=networks)
+        else:
+            known = {}
+        return cls(
+            level=level,
+            countries=countries,
+            networks=networks,
+            network_ids=tuple(sorted(known.values())),
+        )
 
     def as_data(self) -> dict:
         data: dict = {"level": self.level}
@@ -100,3 +109,23 @@ def distribution_relations_set(*, item: Shareable, distribution: Distribution) -
     with rule.keys_sync_deferred():
         item.shared_countries.set(Country.objects.filter(code__in=distribution.countries))
         item.shared_networks.set(Network.objects.filter(slug__in=distribution.networks))
+
+
+def distribution_relations_add(*, item: Shareable, distribution: Distribution) -> dict[str, list]:
+    """Give an item created in this transaction (no countries or networks yet) the
+    distribution's countries and networks, without reading relations it cannot have.
+    Returns their primary keys as a revision stores them; its keys follow by signal."""
+    from . import rule
+
+    countries = sorted(distribution.countries)  # a country's primary key is its code
+    networks = list(distribution.network_ids)
+    if distribution.networks and len(networks) != len(distribution.networks):
+        networks = sorted(
+            Network.objects.filter(slug__in=distribution.networks).values_list("pk", flat=True)
+        )
+    with rule.keys_sync_deferred():
+        if countries:
+            item.shared_countries.add(*countries)
+        if networks:
+            item.shared_networks.add(*networks)
+    return {"shared_countries": countries, "shared_networks": networks}

@@ -23,7 +23,7 @@ from portal.access import rule
 from portal.access.distribution import (
     Distribution,
     distribution_apply,
-    distribution_relations_set,
+    distribution_relations_add,
 )
 from portal.access.models import Country, DistributionLevel, Network
 from portal.lifecycle import services as lifecycle
@@ -106,9 +106,10 @@ def alert_create(*, author: Any, distribution: dict, **fields: Any) -> AlertBull
     # ``_set_fields``: no second query to check each of them again.
     alert.full_clean(exclude=["owner_country", "created_by", "issuing_country"])
     alert.save()  # a draft: its keys and entry are written once, at the block's end
+    m2m = {"shared_countries": [], "shared_networks": [], "related_specimens": []}
     if parsed is not None:
-        distribution_relations_set(item=alert, distribution=parsed)
-    lifecycle.revision_save(item=alert, user=author)
+        m2m.update(distribution_relations_add(item=alert, distribution=parsed))
+    lifecycle.revision_save(item=alert, user=author, m2m_on_row=m2m)
     return lifecycle.item_submit(item=alert, user=author)
 
 
@@ -125,18 +126,21 @@ def alert_published(*, alert: AlertBulletin, previous_keys: set[str], user: Any,
         for name, value in changes.items():
             setattr(alert, name, value)
         AlertBulletin.objects.filter(pk=alert.pk).update(**changes)
-    AlertVersion.objects.update_or_create(
-        alert=alert,
-        number=alert.version,
-        defaults={
-            "title": alert.title,
-            "summary": alert.summary,
-            "body": alert.body,
-            "severity": alert.severity,
-            "tlp": alert.tlp,
-            "status": alert.status,
-            "changed_by": user if getattr(user, "is_authenticated", False) else None,
-        },
+    values = {
+        "title": alert.title,
+        "summary": alert.summary,
+        "body": alert.body,
+        "severity": alert.severity,
+        "tlp": alert.tlp,
+        "status": alert.status,
+        "changed_by": user if getattr(user, "is_authenticated", False) else None,
+    }
+    # An insert, or an update of the version's row where there is one: one statement.
+    AlertVersion.objects.bulk_create(
+        [AlertVersion(alert=alert, number=alert.version, **values)],
+        update_conflicts=True,
+        unique_fields=["alert", "number"],
+        update_fields=list(values),
     )
     if alert.status == AlertStatus.PUBLISHED:
         _fanout_on_commit(alert, previous_keys=previous_keys)
@@ -323,10 +327,12 @@ def _fanout_on_commit(alert: AlertBulletin, *, previous_keys: set[str]) -> None:
     its row commits with the publication: one commit less in the publishing call, and
     no mail lost between a commit and an enqueue); it runs in the worker after the push,
     reading the alert and each recipient's keys again (``emails``)."""
+    from portal.push.services import on_commit_read
+
     from .emails import alert_emails_enqueue
 
     alert_id = alert.pk
-    transaction.on_commit(lambda: fanout(alert_id=alert_id, previous_keys=previous_keys))
+    on_commit_read(lambda: fanout(alert_id=alert_id, previous_keys=previous_keys))
     alert_emails_enqueue(alert=alert, previous_keys=previous_keys)
 
 

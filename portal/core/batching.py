@@ -24,7 +24,9 @@ Rules that keep it correct:
   anyway at the end (redoing it from the database state is harmless).
 - Readers that must see the work of the block (the access rule reading an item's stored
   keys) call ``run_now(key)`` first: the work is deferred, never skipped.
-- Blocks nest: only the outermost runs the work, at its end.
+- Blocks nest: only the outermost runs the work, at its end, and only it opens a
+  savepoint (when it is itself inside a transaction): an error in an inner block rolls
+  the whole outer block back.
 
 Wagtail's reference index (which the admin's usage counts read) is kept the same way:
 inside a block Wagtail's own save handler is off, and each saved object of a model Wagtail
@@ -58,7 +60,9 @@ def batched() -> Iterator[None]:
     """A transaction in which ``once`` work is recorded and run once per key at its end."""
     connection = transaction.get_connection()
     if getattr(connection, _ATTR, None) is not None:  # an outer block runs the work
-        with transaction.atomic():
+        # No savepoint of its own (two round trips each, and a publication nests three
+        # blocks): an error inside rolls back the outer block's transaction with it.
+        with transaction.atomic(savepoint=False):
             yield
         return
     from wagtail.signal_handlers import reference_index_auto_update_disabled as references_off

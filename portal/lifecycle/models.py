@@ -37,6 +37,11 @@ M2M_KEY = "_m2m"
 
 #: Set while a review task approves an item: the publication that follows is the
 #: reviewed one (``Lifecycle.publish`` refuses an unreviewed first publication).
+#: While a revision becomes an object (``with_content_json``): the foreign keys the item
+#: being revised holds, ``{name: (value, cached object or None)}``.
+_fks_held: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "lifecycle_fks_held", default=None
+)
 _approving: contextvars.ContextVar[Any] = contextvars.ContextVar(
     "lifecycle_approving", default=None
 )
@@ -178,8 +183,37 @@ class Lifecycle(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Sh
         data[M2M_KEY] = self._m2m_values()
         return data
 
+    @classmethod
+    def from_serializable_data(cls, data, check_fks=True, strict_fks=False):
+        """Wagtail's, but a foreign key whose value the item being revised holds is not
+        looked up again (a query each): it exists — the item's row or a validated form
+        holds it. The others are checked as Wagtail does."""
+        held = _fks_held.get() if check_fks else None
+        if not held:
+            return super().from_serializable_data(data, check_fks, strict_fks)
+        same = {name: held[name] for name in held if name in data and data[name] == held[name][0]}
+        obj = super().from_serializable_data(
+            {key: value for key, value in data.items() if key not in same}, check_fks, strict_fks
+        )
+        if obj is not None:
+            for name, (value, cached) in same.items():
+                field = cls._meta.get_field(name)
+                setattr(obj, field.attname, value)
+                if cached is not None:
+                    field.set_cached_value(obj, cached)
+        return obj
+
     def with_content_json(self, content):
-        obj = super().with_content_json(content)
+        held = {}
+        for field in self._meta.concrete_fields:
+            value = field.value_from_object(self) if field.many_to_one else None
+            if value is not None:
+                held[field.name] = (value, field.get_cached_value(self, None))
+        token = _fks_held.set(held)
+        try:
+            obj = super().with_content_json(content)
+        finally:
+            _fks_held.reset(token)
         # Bookkeeping of the item as a whole, not of one revision.
         obj.status = self.status
         obj.version = self.version

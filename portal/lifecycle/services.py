@@ -57,9 +57,27 @@ def status_sync(item: Lifecycle) -> str:
     return status
 
 
-def revision_save(*, item: Lifecycle, user: Any) -> Revision:
-    """Record the item as it is in memory as its latest revision (a draft)."""
-    return item.save_revision(user=user if _is_user(user) else None, log_action=True, clean=False)
+def revision_save(
+    *, item: Lifecycle, user: Any, m2m_on_row: dict[str, list] | None = None
+) -> Revision:
+    """Record the item as it is in memory as its latest revision (a draft).
+
+    :param m2m_on_row: the item's many-to-many values (primary keys) exactly as its row
+        holds them now — an item created in this transaction, whose relations were just
+        written. The revision stores them without reading them back, and publishing this
+        revision object in the same transaction does not write them again.
+    """
+    user = user if _is_user(user) else None
+    if m2m_on_row is None:
+        return item.save_revision(user=user, log_action=True, clean=False)
+    pending = getattr(item, "_lifecycle_m2m", None)
+    item._lifecycle_m2m = m2m_on_row
+    try:
+        revision = item.save_revision(user=user, log_action=True, clean=False)
+    finally:
+        item._lifecycle_m2m = pending
+    revision._lifecycle_m2m_on_row = True
+    return revision
 
 
 def _is_user(user: Any) -> bool:

@@ -29,8 +29,11 @@ def _published(sender, instance, revision=None, **kwargs):
         "reviewed": False,
     }
     # The revision's distribution and related items (``Lifecycle.serializable_data``);
-    # the keys follow by signal, in this transaction.
-    for name, pks in ((revision.content or {}).get(M2M_KEY) or {}).items() if revision else ():
+    # the keys follow by signal, in this transaction. A revision saved from the row's own
+    # relations in this transaction (``services.revision_save(m2m_on_row=...)``) has
+    # nothing to apply.
+    applied = revision is None or getattr(revision, "_lifecycle_m2m_on_row", False)
+    for name, pks in () if applied else ((revision.content or {}).get(M2M_KEY) or {}).items():
         field = next((f for f in instance._meta.many_to_many if f.name == name), None)
         if field is not None:
             getattr(instance, name).set(field.related_model._default_manager.filter(pk__in=pks))

@@ -1,10 +1,11 @@
 """Notify the audience of a shared item of an event: ``notify`` (on commit) and
 ``notify_now``; close a user's sockets when a credential ends (``sockets_close``).
 
-The database is the truth; the channel layer only wakes the hubs. The publishing request
-does the reading (the item's stored keys, its message, the groups: a few milliseconds)
-and hands the sending to a background event loop of its process (``_Sender``), so
-neither Redis round trips nor a busy channel layer lengthen the request. Every hub checks
+The database is the truth; the channel layer only wakes the hubs. After the publishing
+transaction commits, the reading (the item again, its stored keys, its message, the
+groups: a few milliseconds) is done on a reader thread of the process
+(``on_commit_read``) and the sending on a background event loop (``_Sender``), so
+neither those reads, nor Redis round trips, nor a busy channel layer lengthen the request. Every hub checks
 the keys against each user again before writing anything.
 """
 
@@ -13,17 +14,19 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import copy
+import functools
 import json
 import logging
 import os
 import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels import DEFAULT_CHANNEL_LAYER
 from channels.layers import InMemoryChannelLayer, channel_layers, get_channel_layer
+from django import db
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -52,7 +55,43 @@ def notify(*, item: Any, event: str, previous_keys: Iterable[str] = ()) -> None:
         if fresh is not None:
             notify_now(item=fresh, event=event, previous_keys=previous)
 
-    transaction.on_commit(send)
+    on_commit_read(send)
+
+
+def on_commit_read(func: Callable[[], object]) -> None:
+    """Run ``func`` — reads of what the current transaction commits, then a push — once it
+    has committed, on this process's push reader thread: the request that committed
+    returns without waiting for those reads.
+
+    It runs in the committing thread instead (still after the commit) where another thread
+    could not see the rows (a transaction is still open on this connection: a test's) or
+    could not reach the channel layer (the in-memory layer of the demo belongs to the
+    server's event loop).
+    """
+    transaction.on_commit(functools.partial(_read_after_commit, func))
+
+
+def _read_after_commit(func: Callable[[], object]) -> None:
+    if transaction.get_connection().in_atomic_block or isinstance(
+        get_channel_layer(), InMemoryChannelLayer
+    ):
+        func()
+        return
+    future = _reader().submit(_read, func)
+    _reads_pending.add(future)
+    future.add_done_callback(_reads_pending.discard)
+
+
+def _read(func: Callable[[], object]) -> None:
+    try:
+        func()
+    except Exception:
+        logger.exception("A push could not be prepared (the backlog will carry it)")
+    finally:
+        db.close_old_connections()  # this thread's connection: back to its pool, or kept
+
+
+_reads_pending: set[concurrent.futures.Future] = set()
 
 
 def notify_now(
@@ -197,9 +236,22 @@ def _sender() -> _Sender:
         return _state["sender"]
 
 
+def _reader() -> concurrent.futures.ThreadPoolExecutor:
+    """One thread of this process that does the reads of pushes after their commit, in
+    the order of the commits."""
+    with _state_lock:
+        if "reader" not in _state:
+            _state["reader"] = concurrent.futures.ThreadPoolExecutor(
+                max_workers=1, thread_name_prefix="push-reader"
+            )
+        return _state["reader"]
+
+
 def sends_wait(timeout: float = 10.0) -> None:
-    """Block until every send handed to this process's sender so far is in the channel
-    layer (tests and benchmarks; a request never waits)."""
+    """Block until every push committed so far has been read and handed to this process's
+    sender, and every send is in the channel layer (tests and benchmarks; a request never
+    waits)."""
+    concurrent.futures.wait(list(_reads_pending), timeout=timeout)
     sender = _state.get("sender")
     if sender is not None:
         concurrent.futures.wait(list(sender.pending), timeout=timeout)
@@ -208,6 +260,7 @@ def sends_wait(timeout: float = 10.0) -> None:
 def _forget_sender() -> None:
     global _state_lock
     _state.clear()
+    _reads_pending.clear()
     _state_lock = threading.Lock()
 
 

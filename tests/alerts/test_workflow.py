@@ -15,6 +15,7 @@ from portal.access.models import Role, User
 from portal.access.services import user_roles_set
 from portal.alerts import selectors, services
 from portal.alerts.models import AlertBulletin, AlertStatus, CountryAlertPolicy
+from portal.push.services import _read_after_commit
 
 pytestmark = pytest.mark.django_db
 
@@ -152,8 +153,17 @@ def test_api_patch_moves_the_lifecycle(client, users, second_expert):
 
 
 def _fanouts(callbacks) -> list:
-    """The push callbacks among those run after commit (search indexing runs there too)."""
-    return [cb for cb in callbacks if "_fanout_on_commit" in getattr(cb, "__qualname__", "")]
+    """The push callbacks among those run after commit (search indexing runs there too);
+    a push's reads are handed to ``push.services.on_commit_read``."""
+
+    def pushed(callback) -> object:
+        if getattr(callback, "func", None) is _read_after_commit:
+            return callback.args[0]
+        return callback
+
+    return [
+        cb for cb in callbacks if "_fanout_on_commit" in getattr(pushed(cb), "__qualname__", "")
+    ]
 
 
 def test_admin_creates_a_draft_then_the_page_publishes_it(
@@ -440,3 +450,35 @@ def test_readers_of_a_live_alert_never_meet_its_pending_draft_in_the_admin(
     # Its editors do see the draft where Wagtail shows it.
     client.force_login(users["expert.tha"])
     assert "SECRET draft title" in client.get(urls["history"]).content.decode()
+
+
+def test_a_revision_checks_only_the_foreign_keys_its_item_does_not_hold(
+    users, django_assert_num_queries
+):
+    """Turning a revision into an object (every publication does) looks up a foreign key
+    only where the revision names another object than the item holds: the rest exist."""
+    alert = _alert(users, issuing_country="THA")
+    content = dict(alert.latest_revision.content)
+    country = alert.owner_country  # loaded with the item
+    with django_assert_num_queries(0):
+        same = alert.with_content_json(content)
+        assert same.owner_country is country  # the item's, not read again
+    assert same.issuing_country_id == "THA" and same.created_by_id == alert.created_by_id
+
+    content["issuing_country"] = "VNM"
+    with django_assert_num_queries(1):  # the one that changed is looked up, as Wagtail does
+        other = alert.with_content_json(content)
+    assert other.issuing_country_id == "VNM" and other.owner_country_id == "THA"
+
+
+def test_a_new_alert_keeps_its_distribution_through_its_publication(users):
+    """``alert_create`` writes the relations once and its revision records them without
+    reading them back; the publication does not write them again, and they hold."""
+    alert = _alert(users)
+    revision = alert.live_revision
+    assert revision.content["_m2m"]["shared_networks"] == [
+        n.pk for n in alert.shared_networks.all()
+    ]
+    assert [n.slug for n in alert.shared_networks.all()] == ["andex"]
+    assert list(alert.shared_countries.all()) == []
+    assert alert.versions.get().number == alert.version

@@ -153,3 +153,61 @@ def test_a_model_that_did_not_register_cannot_be_pushed(db):
 
     with pytest.raises(LookupError, match="Country"):
         push_type_for(Country)
+
+
+def test_the_reads_of_a_push_leave_the_committing_thread(users):
+    """After a real commit the item is read again, and its push prepared, on the process's
+    push reader thread: the publishing request does not wait for those reads."""
+    import threading
+
+    ran: list[tuple[str, bool]] = []
+
+    def read() -> None:
+        exists = Notice.objects.filter(title="Committed").exists()  # another connection
+        ran.append((threading.current_thread().name, exists))
+
+    with transaction.atomic():
+        Notice.objects.create(title="Committed", owner_country_id="THA")
+        push.on_commit_read(read)
+        assert ran == []  # nothing before the commit
+    push.sends_wait()
+    assert len(ran) == 1
+    thread, saw_the_commit = ran[0]
+    assert thread.startswith("push-reader") and saw_the_commit
+
+    # Rolled back: nothing runs.
+    with transaction.atomic():
+        push.on_commit_read(read)
+        transaction.set_rollback(True)
+    push.sends_wait()
+    assert len(ran) == 1
+
+
+@pytest.mark.django_db(transaction=False)
+def test_inside_an_open_transaction_the_reads_stay_in_its_thread(
+    users, django_capture_on_commit_callbacks
+):
+    """A transaction still open on the connection (the test's own) holds rows no other
+    connection sees: there the reads run in the committing thread."""
+    import threading
+
+    ran: list[tuple[str, bool]] = []
+
+    def read() -> None:
+        exists = Notice.objects.filter(title="Uncommitted").exists()
+        ran.append((threading.current_thread().name, exists))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Notice.objects.create(title="Uncommitted", owner_country_id="THA")
+        push.on_commit_read(read)
+    assert ran == [(threading.current_thread().name, True)]
+
+
+def test_a_failing_read_is_logged_not_raised(users, caplog):
+    def broken() -> None:
+        raise RuntimeError("database gone")
+
+    with transaction.atomic():
+        push.on_commit_read(broken)
+    push.sends_wait()
+    assert "could not be prepared" in caplog.text
