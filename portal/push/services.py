@@ -5,8 +5,8 @@ The database is the truth; the channel layer only wakes the hubs. After the publ
 transaction commits, the reading (the item again, its stored keys, its message, the
 groups: a few milliseconds) is done on a reader thread of the process
 (``on_commit_read``) and the sending on a background event loop (``_Sender``), so
-neither those reads, nor Redis round trips, nor a busy channel layer lengthen the request. Every hub checks
-the keys against each user again before writing anything.
+neither those reads, nor Redis round trips, nor a busy channel layer lengthen the
+request. Every hub checks the keys against each user again before writing anything.
 """
 
 from __future__ import annotations
