@@ -22,6 +22,8 @@ from django.db import connection, models, transaction
 from django.dispatch import Signal
 from django.http import Http404
 
+from portal.core import lookups  # noqa: F401  (registers ``__any``, used below)
+
 from .models import DistributionLevel, NetworkMembership, Role, Shareable, VisibilityKey
 
 if TYPE_CHECKING:
@@ -128,14 +130,14 @@ def users_keys(user_ids: Iterable[int]) -> dict[int, frozenset[str]]:
     ids = set(user_ids)
     result = dict.fromkeys(ids, frozenset({PUBLIC}))
     rows = list(
-        user_model.objects.filter(pk__in=ids, is_active=True).values_list(
+        user_model.objects.filter(pk__any=ids, is_active=True).values_list(
             "pk", "is_superuser", "country_id"
         )
     )
     if not rows:
         return result
     groups: dict[int, list[tuple[int, str]]] = {pk: [] for pk, _, _ in rows}
-    for uid, gid, name in user_model.groups.through.objects.filter(user_id__in=groups).values_list(
+    for uid, gid, name in user_model.groups.through.objects.filter(user_id__any=groups).values_list(
         "user_id", "group_id", "group__name"
     ):
         groups[uid].append((gid, name))

@@ -146,6 +146,16 @@ if (
     and not DATABASES["default"].get("CONN_MAX_AGE")
 ):
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = POSTGRES_POOL
+# PostgreSQL statements bound on the server and, once a connection has run one five times,
+# prepared (psycopg 3): the server plans the portal's frequent small queries once per
+# connection instead of at every call — about a tenth of a publication's time
+# (docs/PERFORMANCE.md). DB_SERVER_SIDE_BINDING=0 returns to client-side binding (behind
+# a transaction-mode PgBouncer older than 1.21, which cannot keep prepared statements).
+POSTGRES_BINDING = {"server_side_binding": True, "prepare_threshold": 5}
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool(
+    "DB_SERVER_SIDE_BINDING", True
+):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(POSTGRES_BINDING)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "access.User"

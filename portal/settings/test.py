@@ -49,6 +49,9 @@ REDIS_AVAILABLE = _reachable(TEST_REDIS_URL, 6379)
 
 if POSTGRES_AVAILABLE:
     DATABASES = {"default": dj_database_url.parse(TEST_DATABASE_URL)}
+    # Production's statement binding (portal/settings/base.py): the suite proves every
+    # query works with it.
+    DATABASES["default"]["OPTIONS"] = dict(POSTGRES_BINDING)  # noqa: F405
 else:
     DATABASES = {
         "default": {
