@@ -37,13 +37,13 @@ M2M_KEY = "_m2m"
 
 #: Set while a review task approves an item: the publication that follows is the
 #: reviewed one (``Lifecycle.publish`` refuses an unreviewed first publication).
+_approving: contextvars.ContextVar[Any] = contextvars.ContextVar(
+    "lifecycle_approving", default=None
+)
 #: While a revision becomes an object (``with_content_json``): the foreign keys the item
 #: being revised holds, ``{name: (value, cached object or None)}``.
 _fks_held: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
     "lifecycle_fks_held", default=None
-)
-_approving: contextvars.ContextVar[Any] = contextvars.ContextVar(
-    "lifecycle_approving", default=None
 )
 
 
