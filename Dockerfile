@@ -17,10 +17,14 @@ COPY pyproject.toml README.md ./
 COPY portal ./portal
 COPY search ./search
 COPY manage.py ./
+COPY locale ./locale
 COPY --from=assets /app/node_modules ./node_modules
-# The release step (`migrate`) writes the collected static files into a volume that takes
+# The translations are compiled by Babel (a dependency), as `make install` does. The
+# release step (`migrate`) writes the collected static files into a volume that takes
 # this directory's owner when first created: it must be the portal user's.
-RUN pip install --no-cache-dir . && mkdir -p media/public media/private static_collected \
+RUN pip install --no-cache-dir . \
+    && for po in locale/*/LC_MESSAGES/django.po; do pybabel -q compile -D django -i "$po" -o "${po%.po}.mo" || exit 1; done \
+    && mkdir -p media/public media/private static_collected \
     && chown -R portal /app/media /app/static_collected
 COPY scripts/docker-entrypoint.sh /usr/local/bin/portal-entrypoint
 USER portal

@@ -24,7 +24,14 @@ $(STAMP): pyproject.toml package.json package-lock.json | $(BIN)/python
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $(STAMP)
 
-install: $(STAMP)
+# The translations (locale/<lang>/LC_MESSAGES/django.po) compiled to the .mo files Django
+# reads, by Babel (a Python dependency): no gettext tools needed. Again when a .po changes.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+$(MO_FILES): %.mo: %.po | $(STAMP)
+	$(BIN)/pybabel -q compile --domain=django --input-file=$< --output-file=$@
+
+install: $(STAMP) $(MO_FILES)
 
 demo: install
 	@mkdir -p var

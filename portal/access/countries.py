@@ -1,4 +1,5 @@
-"""The ISO 3166-1 country list shipped with the portal (data/countries.csv), each
+"""The ISO 3166-1 country list shipped with the portal (data/countries.csv: the codes, and
+the names as ICAO Doc 9303 Part 3 writes them, e.g. "Viet Nam"), each
 country's default language and time zone (data/country_locales.csv), and the countries
 a user's networks hold (country choosers list them first)."""
 

@@ -30,6 +30,12 @@ STORAGES["staticfiles"] = {  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None  # nothing collected: WhiteNoise serves from the apps
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# The suite reads the portal in its source language (its assertions are English) whatever
+# catalogues `make install` compiled into locale/: without a catalogue in LOCALE_PATHS no
+# country default applies (accounts.locale.portal_speaks). The tests of the translations
+# (tests/core/test_translations.py) compile locale/*.po into a temporary directory and
+# point LOCALE_PATHS there.
+LOCALE_PATHS = []
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

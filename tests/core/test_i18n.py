@@ -108,7 +108,7 @@ def test_the_country_chooser_lists_the_user_networks_first(users):
     for code in ("BRN", "IDN", "KHM", "LAO", "MMR", "MYS", "PHL", "SGP", "THA", "TLS", "VNM"):
         assert f'value="{code}"' in ours
     assert 'value="FIN"' in others and 'value="FIN"' not in ours
-    assert '<option value="VNM" selected>Vietnam (VNM)</option>' in ours
+    assert '<option value="VNM" selected>Viet Nam (VNM)</option>' in ours
     assert 'data-chooser="country"' in html
     assert html.count('value="THA"') == 1  # once: a second copy would post twice
     # Without a user (a form rendered outside a request) the list is not grouped.
