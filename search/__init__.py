@@ -14,8 +14,9 @@ def search(user, query: str, filters: dict | None = None, page: int = 1):
     return run(user, query, filters, page)
 
 
-def suggest(user, query: str, limit: int = 8) -> list[dict[str, str]]:
-    """Titles ``user`` may see that start like ``query`` (the header box as one types)."""
+def suggest(user, query: str, limit: int = 8) -> list[dict]:
+    """Items ``user`` may see holding the words of ``query`` as one types them (the header
+    box), best first, titles marked."""
     from .engine import suggest as titles
 
     return titles(user, query, limit)

@@ -16,8 +16,19 @@ from typing import Any
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
-from .backends.base import START, STOP, TYPE_FACET, Request, Row, SearchBackend, words
+from .backends.base import (
+    START,
+    STOP,
+    TYPE_FACET,
+    Request,
+    Row,
+    SearchBackend,
+    words,
+    words_needed,
+)
+from .qualifiers import Qualifier, qualifiers, searched
 from .registry import facets_of, search_type_named, search_types
+from .snippets import snippet_cut
 
 PER_PAGE = 20
 #: The deepest page anyone can ask for (10,000 results: Elasticsearch's default window);
@@ -63,6 +74,11 @@ class SearchResults:
     pages: int
     #: How many results hold every word: they come first, partial matches after them.
     complete: int = 0
+    #: The query's words naming a country, a document type or a year: every result,
+    #: complete or partial, holds them (``search.qualifiers``).
+    qualifiers: list[Qualifier] = field(default_factory=list)
+    #: Whether partial matches may be listed at all (the partial rule: three other words).
+    partial_offered: bool = False
 
     @property
     def partial(self) -> bool:
@@ -120,6 +136,17 @@ def facet_names(filters: dict[str, str]) -> tuple[str, ...]:
     return (TYPE_FACET, *(facet.name for facet in facets_of(types)))
 
 
+def highlight_parts(text: str | None) -> list[dict[str, Any]]:
+    """A backend's marked text as parts (``{"text", "mark"}``), for a script to build with
+    text nodes and ``<mark>`` elements, never parsing HTML."""
+    parts, marked = [], False
+    for piece in (text or "").replace(STOP, START).split(START):
+        if piece:
+            parts.append({"text": piece, "mark": marked})
+        marked = not marked
+    return parts
+
+
 def _hit(row: Row) -> Hit:
     return Hit(
         type=row.type,
@@ -127,7 +154,7 @@ def _hit(row: Row) -> Hit:
         title=row.title,
         title_html=highlight(row.title_marked or row.title),
         url=row.url,
-        snippet=highlight(row.snippet),
+        snippet=highlight(snippet_cut(row.snippet)),
         thumbnail_url=row.thumbnail_url,
         marks=row.marks,
         complete=row.complete,
@@ -144,6 +171,10 @@ def run(user, query: str, filters: dict[str, str] | None = None, page: int = 1) 
     names = facet_names(filters)
     engine = backend()
     page = min(max(1, page), MAX_PAGE)
+    found = qualifiers(terms)
+    terms = searched(terms, found)
+    required = tuple(dict.fromkeys(word for q in found for word in q.text))
+    others, needed = words_needed(terms, required)
 
     def ask(page: int):
         return engine.search(
@@ -154,6 +185,7 @@ def run(user, query: str, filters: dict[str, str] | None = None, page: int = 1) 
                 facets=names,
                 offset=(page - 1) * PER_PAGE,
                 limit=PER_PAGE,
+                required=required,
             )
         )
 
@@ -170,15 +202,32 @@ def run(user, query: str, filters: dict[str, str] | None = None, page: int = 1) 
         page=page,
         pages=pages,
         complete=answer.complete,
+        qualifiers=found,
+        partial_offered=needed < len(others),
     )
 
 
-def suggest(user, query: str, limit: int = 8) -> list[dict[str, str]]:
-    """Titles the user may see that start like what they are typing, for the header box:
-    filtered by the rule in the query like every search."""
+def suggest(user, query: str, limit: int = 8) -> list[dict[str, Any]]:
+    """Items the user may see holding the words being typed (the last one as a prefix),
+    best first as a search ranks them, for the header box: filtered by the rule in the
+    query like every search. Each has its type's singular label and its title with the
+    typed words marked, as escaped HTML (``title_html``) and as parts (``title_parts``)."""
     terms = words(query)
     if not terms or len(query.strip()) < 2:
         return []
-    labels = {t.slug: str(t.label) for t in search_types()}
+    # A name typed whole ("vietnam ") is searched as the text writes it; the last word is
+    # still being typed.
+    terms = [*searched(terms[:-1], qualifiers(terms[:-1])), terms[-1]]
+    labels = {t.slug: str(t.label_one) for t in search_types()}
     rows = backend().suggest(user=user, terms=terms, limit=limit)
-    return [{**row, "type_label": labels.get(row["type"], row["type"])} for row in rows]
+    return [
+        {
+            "type": row["type"],
+            "type_label": labels.get(row["type"], row["type"]),
+            "title": row["title"],
+            "title_html": str(highlight(row.get("title_marked") or row["title"])),
+            "title_parts": highlight_parts(row.get("title_marked") or row["title"]),
+            "url": row["url"],
+        }
+        for row in rows
+    ]

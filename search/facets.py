@@ -9,6 +9,7 @@ no edit here.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +46,10 @@ class Facet:
     normalize: Callable[[str], str] = _identity
     #: False: a filter only (a URL parameter), with no panel on the page.
     panel: bool = True
+    #: The values a query may name, as (value, label) pairs (``VNM``, ``Vietnam``): a
+    #: query word that names one (``vnm``, ``vietnam``) is required in every result,
+    #: partial matches included (``search.qualifiers``). None: its words are plain words.
+    vocabulary: Callable[[], Iterable[tuple[str, str]]] | None = None
 
     def values_of(self, item) -> list[str]:
         """The item's stored values: distinct, non-empty, sorted."""
@@ -80,3 +85,21 @@ def country_labels(codes: list[str]) -> dict[str, str]:
 
 def upper(value: str) -> str:
     return value.upper()
+
+
+def choices_vocabulary(choices) -> Callable[[], list[tuple[str, str]]]:
+    """A facet's ``vocabulary`` from a ``TextChoices`` class: value and label of each."""
+    pairs = getattr(choices, "choices", choices)
+    return lambda: [(str(value), str(label)) for value, label in pairs]
+
+
+@functools.lru_cache(maxsize=1)
+def _countries() -> tuple[tuple[str, str], ...]:
+    from portal.access.models import Country
+
+    return tuple(Country.objects.values_list("code", "name"))
+
+
+def country_vocabulary() -> tuple[tuple[str, str], ...]:
+    """Every country's code and name (read once per process: ISO 3166 changes rarely)."""
+    return _countries()

@@ -38,6 +38,7 @@ class SearchType:
     """A content type in search: what its items say, how they narrow and how they look."""
 
     slug: str
+    #: The type's name for a tab or a list of them: plural (``_("Alerts")``).
     label: Any
     model: type[models.Model]
     document: Callable[[Any], SearchDocument]
@@ -52,6 +53,12 @@ class SearchType:
     open_to_members: bool = False
     #: Related objects whose change alters an item's document: (model, item getter).
     dependents: tuple[tuple[type[models.Model], Callable[[Any], Any]], ...] = ()
+    #: The name of one item, on a result card or a suggestion (``_("Alert")``).
+    singular: Any = ""
+
+    @property
+    def label_one(self) -> Any:
+        return self.singular or self.label
 
 
 def document_for(search_type: SearchType, item) -> SearchDocument:
@@ -65,14 +72,30 @@ def document_for(search_type: SearchType, item) -> SearchDocument:
     return replace(document, facets={name: values for name, values in facets.items() if values})
 
 
+_ENDS_SENTENCE = (".", "!", "?", "…", ":", ";")
+
+
 def document_text(*parts: str) -> str:
-    """A document's searchable text: the non-empty parts, space-separated."""
-    return " ".join(part for part in parts if part)
+    """A document's searchable text, read in sentences: the non-empty parts (field values)
+    in reading order, each ended by a full stop unless it ends a sentence already, so that
+    a snippet never runs two values together."""
+    sentences = []
+    for part in parts:
+        part = " ".join((part or "").split())
+        if part:
+            sentences.append(part if part.endswith(_ENDS_SENTENCE) else f"{part}.")
+    return " ".join(sentences)
+
+
+def document_lead(*values: str) -> str:
+    """Short field values read as one phrase (``Vietnam (VNM), Passport, 2019 series``):
+    the first part of ``document_text``."""
+    return ", ".join(" ".join(value.split()) for value in values if value and value.strip())
 
 
 def country_words(country) -> str:
-    """A country as searched: by name and by code (``Vietnam VNM``)."""
-    return f"{country.name} {country.code}" if country else ""
+    """A country as searched: by name and by code (``Vietnam (VNM)``)."""
+    return f"{country.name} ({country.code})" if country else ""
 
 
 _types: dict[str, SearchType] = {}

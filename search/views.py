@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import search, suggest
-from .backends.base import TYPE_FACET
+from .backends.base import TYPE_FACET, words
 from .engine import SearchResults
 from .registry import facets_of, filter_names, marks_of, search_type_named, search_types
 
@@ -113,7 +113,7 @@ def search_page(request):
     hits = [
         {
             "hit": hit,
-            "type_label": getattr(search_type_named(hit.type), "label", hit.type),
+            "type_label": getattr(search_type_named(hit.type), "label_one", hit.type),
             "marks": marks,
         }
         for hit, marks in zip(results.hits, hit_marks(results), strict=True)
@@ -133,10 +133,47 @@ def search_page(request):
             "type_labels": [t.label for t in types],
             "active_filters": any(filters[name] for name in facet_filters),
             "clear_url": link(**dict.fromkeys(facet_filters, ""), page=""),
+            "qualifiers": qualifier_chips(results, filters, link),
+            "fewer_words": fewer_words(query) if query and not results.total else [],
             "previous_url": link(page=results.page - 1) if results.page > 1 else "",
             "next_url": link(page=results.page + 1) if results.page < results.pages else "",
         },
     )
+
+
+def qualifier_chips(results: SearchResults, filters: dict[str, str], link) -> list[dict]:
+    """The query's country, document type and year, named (one ``labels`` call per
+    facet), each with a link making it a filter (when it is not one already)."""
+    declared = {facet.name: facet for facet in facets_of(search_types())}
+    chips = []
+    for qualifier in results.qualifiers:
+        facet = declared.get(qualifier.facet)
+        if facet is None:
+            chips.append({"label": qualifier.value, "url": ""})
+            continue
+        label = facet.labels([qualifier.value]).get(qualifier.value, qualifier.value)
+        active = filters.get(facet.name) == qualifier.value
+        chips.append(
+            {
+                "label": label,
+                "url": "" if active else link(**{facet.name: qualifier.value, "page": ""}),
+                "filter": facet.label,
+            }
+        )
+    return chips
+
+
+def fewer_words(query: str) -> list[dict[str, str]]:
+    """When nothing matches: the query without one of its words, each a link (no count:
+    no query is run for them)."""
+    typed = words(query)
+    if len(typed) < 2:
+        return []
+    tries = []
+    for at, word in enumerate(typed):
+        rest = " ".join(typed[:at] + typed[at + 1 :])
+        tries.append({"without": word, "query": rest, "url": "?" + urlencode({"q": rest})})
+    return tries
 
 
 def _browse_links(types) -> list[dict]:
@@ -153,5 +190,14 @@ def _browse_links(types) -> list[dict]:
 
 @login_required
 def search_suggest(request):
-    """JSON for the header box: titles the user may see, as they type."""
-    return JsonResponse({"suggestions": suggest(request.user, request.GET.get("q", ""))})
+    """JSON for the header box: items the user may see, best first, as they type, and the
+    row that opens every result of the words typed."""
+    query = request.GET.get("q", "").strip()
+    suggestions = suggest(request.user, query)
+    every = None
+    if words(query) and len(query) >= 2:
+        every = {
+            "label": _("All results for “%(query)s”") % {"query": query},
+            "url": reverse("search:page") + "?" + urlencode({"q": query}),
+        }
+    return JsonResponse({"suggestions": suggestions, "all": every})

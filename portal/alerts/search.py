@@ -10,6 +10,7 @@ from search.registry import (
     SearchDocument,
     SearchType,
     country_words,
+    document_lead,
     document_text,
     search_type_register,
 )
@@ -17,9 +18,11 @@ from search.registry import (
 
 def alert_document(alert) -> SearchDocument:
     body = document_text(
-        country_words(alert.issuing_country),
-        alert.get_document_type_display() if alert.document_type else "",
-        alert.get_fraud_type_display() if alert.fraud_type else "",
+        document_lead(
+            country_words(alert.issuing_country),
+            alert.get_document_type_display() if alert.document_type else "",
+            alert.get_fraud_type_display() if alert.fraud_type else "",
+        ),
         alert.summary,
         alert.body,
     )
@@ -38,6 +41,7 @@ def register() -> None:
         SearchType(
             slug="alert",
             label=_("Alerts"),
+            singular=_("Alert"),
             model=AlertBulletin,
             document=alert_document,
             # The facets specimens declare too: one panel, one URL parameter each.

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from search.facets import Facet, Mark, choices_labels, country_labels, upper
+from search.facets import (
+    Facet,
+    Mark,
+    choices_labels,
+    choices_vocabulary,
+    country_labels,
+    country_vocabulary,
+    upper,
+)
 from search.registry import (
     SearchDocument,
     SearchType,
     country_words,
+    document_lead,
     document_text,
     search_type_register,
 )
@@ -22,12 +31,14 @@ ISSUING_COUNTRY = Facet(
     values=lambda item: [item.issuing_country_id],
     labels=country_labels,
     normalize=upper,
+    vocabulary=country_vocabulary,
 )
 DOCUMENT_TYPE = Facet(
     name="document_type",
     label=_("Document type"),
     values=lambda item: [item.document_type],
     labels=choices_labels(DocumentType),
+    vocabulary=choices_vocabulary(DocumentType),
 )
 FRAUD_TYPE = Facet(
     name="fraud_type",
@@ -50,19 +61,26 @@ LIGHT_SOURCE = Facet(
 
 def specimen_document(specimen) -> SearchDocument:
     images = list(specimen.images.all())
-    feature_words = " ".join(
-        f"{feature.term.term} {feature.note}"
+    features = [
+        f"{feature.term.term}: {feature.note}" if feature.note else feature.term.term
         for feature in specimen.features.select_related("term")
-    )
+    ]
+    issued = specimen.first_issued.year if specimen.first_issued else None
     body = document_text(
-        country_words(specimen.issuing_country),
-        specimen.get_document_type_display(),
-        specimen.get_kind_display(),
-        specimen.get_fraud_type_display() if specimen.fraud_type else "",
-        specimen.series,
+        document_lead(
+            country_words(specimen.issuing_country),
+            specimen.get_document_type_display(),
+            specimen.get_kind_display(),
+            specimen.get_fraud_type_display() if specimen.fraud_type else "",
+            specimen.series,
+            # The year of issue, searched like a series year ("passport 2022").
+            _("first issued %(year)s") % {"year": issued}
+            if issued and str(issued) not in specimen.series
+            else "",
+        ),
         specimen.description,
         specimen.detection_points,
-        feature_words,
+        *features,
         *(image.caption for image in images),
     )
     return SearchDocument(
@@ -82,7 +100,7 @@ def glossary_document(term) -> SearchDocument:
             term.get_category_display(),
             term.definition,
             term.how_to_check,
-            *term.light_source_labels,
+            ", ".join(str(label) for label in term.light_source_labels),
         ),
         url=term.get_absolute_url(),
     )
@@ -95,6 +113,7 @@ def register() -> None:
         SearchType(
             slug="specimen",
             label=_("Specimens"),
+            singular=_("Specimen"),
             model=Specimen,
             document=specimen_document,
             facets=(ISSUING_COUNTRY, DOCUMENT_TYPE, FRAUD_TYPE, LIGHT_SOURCE),
@@ -110,6 +129,7 @@ def register() -> None:
         SearchType(
             slug="glossary",
             label=_("Glossary"),
+            singular=_("Glossary term"),
             model=GlossaryTerm,
             document=glossary_document,
             facets=(LIGHT_SOURCE,),

@@ -5,9 +5,11 @@ neither side imports the other.
 The semantics every backend keeps (the contract tests in ``tests/search`` run on each):
 
 - the access rule filters inside the query, before matching, counting, faceting and paging;
-- an item matches when it holds *some* of the words; the items holding *every* word come
-  first, the others below them in the same list (``Answer.complete`` says where they end),
-  each group ranked by relevance, then newest first;
+- an item matches when it holds every word (a *complete* match) or, under the partial
+  rule (``words_needed``), every *required* word (a country, a document type, a year the
+  engine recognised) and all of the other words but one (a *partial* match); complete
+  matches come first, the partial ones below them in the same list (``Answer.complete``
+  says where they end), each group ranked by relevance, then newest first;
 - ``total`` and every facet count the listed items (all of them, partial matches included),
   each facet applying every filter but its own, so one can switch between its values;
 - ``offset`` and ``limit`` are taken as given: the engine decides the page (and clamps a
@@ -36,6 +38,19 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())[:12]
 
 
+#: A partial match may miss one of the other (not required) words only when at least this
+#: many were typed: it then still holds two of them. With fewer, a "match of some words"
+#: would be a match of a single word (often a very common one): noise, never offered.
+PARTIAL_FROM = 3
+
+
+def words_needed(terms: list[str], required: tuple[str, ...]) -> tuple[list[str], int]:
+    """The words that are not required, and how many of them a result must hold: all of
+    them, or all but one from ``PARTIAL_FROM`` words on (the partial rule)."""
+    others = list(dict.fromkeys(term for term in terms if term not in required))
+    return others, len(others) - 1 if len(others) >= PARTIAL_FROM else len(others)
+
+
 @dataclass(frozen=True)
 class Request:
     """One search, as the engine asks it."""
@@ -49,6 +64,9 @@ class Request:
     facets: tuple[str, ...]
     offset: int
     limit: int
+    #: Words every result holds, complete or partial: those naming a country, a document
+    #: type or a year (``search.engine.qualifiers``). Adding one never adds a result.
+    required: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,5 +117,7 @@ class SearchBackend(ABC):
 
     @abstractmethod
     def suggest(self, *, user, terms: list[str], limit: int) -> list[dict[str, str]]:
-        """``type``, ``title`` and ``url`` of up to ``limit`` visible entries whose title
-        holds every term, the last one as a prefix (as one types), by title."""
+        """``type``, ``title``, ``title_marked`` (the typed words between START and STOP)
+        and ``url`` of up to ``limit`` visible entries holding every term, the last one as
+        a prefix (as one types), best first as a search ranks them: by relevance (title
+        words weigh most), then newest first."""

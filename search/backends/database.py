@@ -16,6 +16,7 @@ as parameters, never as text of the statement.
 from __future__ import annotations
 
 import json
+from itertools import combinations
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -26,12 +27,21 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection
 from django.db.models import F, QuerySet, Value
-from django.db.models.expressions import RawSQL
 
 from portal.access import rule
 
 from ..models import SearchEntry
-from .base import START, STOP, TYPE_FACET, Answer, Request, Row, SearchBackend, facets_sorted
+from .base import (
+    START,
+    STOP,
+    TYPE_FACET,
+    Answer,
+    Request,
+    Row,
+    SearchBackend,
+    facets_sorted,
+    words_needed,
+)
 
 #: PostgreSQL text-search configuration (English stems, accents removed): migration 0002.
 POSTGRES_CONFIG = "portal_search"
@@ -46,7 +56,7 @@ def _fts_quoted(terms: list[str]) -> list[str]:
 
 
 def _fts_expression(terms: list[str], *, every: bool) -> str:
-    return (" " if every else " OR ").join(_fts_quoted(terms))
+    return (" AND " if every else " OR ").join(_fts_quoted(terms))
 
 
 def _pg_query(terms: list[str], *, every: bool) -> SearchQuery:
@@ -55,6 +65,28 @@ def _pg_query(terms: list[str], *, every: bool) -> SearchQuery:
         part = SearchQuery(term, config=POSTGRES_CONFIG, search_type="plain")
         query = part if query is None else (query & part if every else query | part)
     return query
+
+
+def _groups(terms: list[str], required: tuple[str, ...]) -> list[list[str]]:
+    """The matching rule (``base.words_needed``) as alternatives: a result holds every word
+    of one of these groups (the required words with all the others, or all others but one)."""
+    others, needed = words_needed(terms, required)
+    kept = [term for term in dict.fromkeys(terms) if term in required]
+    if needed == len(others):
+        return [kept + others]
+    return [kept + list(group) for group in combinations(others, needed)]
+
+
+def _pg_matching(terms: list[str], required: tuple[str, ...]) -> SearchQuery:
+    query = None
+    for group in _groups(terms, required):
+        part = _pg_query(group, every=True)
+        query = part if query is None else query | part
+    return query
+
+
+def _fts_matching(terms: list[str], required: tuple[str, ...]) -> str:
+    return " OR ".join(f"({_fts_expression(g, every=True)})" for g in _groups(terms, required))
 
 
 def visible_entries(user) -> QuerySet:
@@ -72,7 +104,7 @@ class DatabaseBackend(SearchBackend):
     # --- search ---------------------------------------------------------------------------
 
     def search(self, request: Request) -> Answer:
-        head, head_params = self._matches(request.user, request.terms)
+        head, head_params = self._matches(request.user, request.terms, request.required)
         arms: list[tuple[str, list]] = [
             self._arm("SELECT 'total', '', COUNT(*) FROM m", request.filters),
             self._arm(
@@ -137,19 +169,21 @@ class DatabaseBackend(SearchBackend):
             rows=self._marked(ids, request.terms, first_partial=complete - request.offset),
         )
 
-    def _matches(self, user, terms: list[str]) -> tuple[str, list]:
-        """The CTE ``m``: visible entries holding some term, with ``rank`` and ``complete``."""
+    def _matches(self, user, terms: list[str], required: tuple[str, ...]) -> tuple[str, list]:
+        """The CTE ``m``: visible entries matching under the partial rule, with ``rank``
+        (relevance to every word typed) and ``complete`` (holds every word)."""
         columns = ("id", "updated_at", "type", "facets")
         visible = visible_entries(user)
+        only_complete = len(_groups(terms, required)) == 1
         if self.postgres:
             some = _pg_query(terms, every=False)
             every = (
-                SearchVectorExact(F("search_vector"), _pg_query(terms, every=True))
-                if len(terms) > 1
-                else Value(True)
+                Value(True)
+                if only_complete
+                else SearchVectorExact(F("search_vector"), _pg_query(terms, every=True))
             )
             matched = (
-                visible.filter(search_vector=some)
+                visible.filter(search_vector=_pg_matching(terms, required))
                 .annotate(
                     rank=SearchRank(F("search_vector"), some, cover_density=True), complete=every
                 )
@@ -168,7 +202,7 @@ class DatabaseBackend(SearchBackend):
             f" FROM ({sql}) v JOIN r ON r.id = v.id)"
         )
         return head, [
-            _fts_expression(terms, every=False),
+            _fts_matching(terms, required),
             _fts_expression(terms, every=True),
             *params,
         ]
@@ -222,15 +256,9 @@ class DatabaseBackend(SearchBackend):
             options = {"start_sel": START, "stop_sel": STOP, "config": POSTGRES_CONFIG}
             entries = SearchEntry.objects.filter(pk__in=ids).annotate(
                 title_marked=SearchHeadline("title", query, highlight_all=True, **options),
-                snippet=SearchHeadline(
-                    "body",
-                    query,
-                    max_words=30,
-                    min_words=12,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                    **options,
-                ),
+                # The whole body, marked: the engine cuts the snippet (``search.snippets``)
+                # the same way for every backend, at sentence and word boundaries.
+                snippet=SearchHeadline("body", query, highlight_all=True, **options),
             )
             by_id = {entry.pk: entry for entry in entries}
         else:
@@ -239,7 +267,7 @@ class DatabaseBackend(SearchBackend):
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT rowid, highlight(search_entry_fts, 0, %s, %s),"
-                    " snippet(search_entry_fts, 1, %s, %s, ' … ', 24) FROM search_entry_fts"
+                    " highlight(search_entry_fts, 1, %s, %s) FROM search_entry_fts"
                     f" WHERE search_entry_fts MATCH %s AND rowid IN ({placeholders})",
                     [START, STOP, START, STOP, _fts_expression(terms, every=False), *ids],
                 )
@@ -252,7 +280,7 @@ class DatabaseBackend(SearchBackend):
                 object_id=entry.object_id,
                 title=entry.title,
                 title_marked=getattr(entry, "title_marked", "") or entry.title,
-                snippet=getattr(entry, "snippet", "") or "",
+                snippet=getattr(entry, "snippet", "") or entry.body,
                 url=entry.url,
                 thumbnail_url=entry.thumbnail_url,
                 marks=entry.marks,
@@ -264,28 +292,45 @@ class DatabaseBackend(SearchBackend):
     # --- suggestions ----------------------------------------------------------------------
 
     def suggest(self, *, user, terms: list[str], limit: int) -> list[dict[str, str]]:
-        rows = (
-            self._titles_starting(visible_entries(user), terms)
-            .order_by("title", "pk")
-            .values("type", "title", "url")[:limit]
-        )
-        return list(rows)
-
-    def _titles_starting(self, queryset: QuerySet, terms: list[str]) -> QuerySet:
-        """Entries whose title holds every term, the last one as a prefix (as one types)."""
+        """Every word held (title or body), the last as a prefix; ranked as a search
+        ranks (title words weigh most), then newest first; the title marked."""
         if self.postgres:
-            # Titles are weighted A in the vector, so ``:A`` keeps to titles and the GIN
-            # index answers. ``terms`` are \w+ words only (``words``): safe in a raw tsquery.
-            raw = " & ".join([*(f"{term}:A" for term in terms[:-1]), f"{terms[-1]}:*A"])
+            # ``terms`` are \w+ words only (``words``): safe in a raw tsquery.
+            raw = " & ".join([*terms[:-1], f"{terms[-1]}:*"])
             query = SearchQuery(raw, config=POSTGRES_CONFIG, search_type="raw")
-            return queryset.filter(search_vector=query)
-        quoted = _fts_quoted(terms)
-        expression = "title : (" + " ".join([*quoted[:-1], quoted[-1] + " *"]) + ")"
-        return queryset.filter(
-            pk__in=RawSQL(
-                "SELECT rowid FROM search_entry_fts WHERE search_entry_fts MATCH %s", [expression]
+            rows = (
+                visible_entries(user)
+                .filter(search_vector=query)
+                .annotate(
+                    rank=SearchRank(F("search_vector"), query),
+                    title_marked=SearchHeadline(
+                        "title",
+                        query,
+                        highlight_all=True,
+                        start_sel=START,
+                        stop_sel=STOP,
+                        config=POSTGRES_CONFIG,
+                    ),
+                )
+                .order_by("-rank", "-updated_at", "pk")
+                .values("type", "title", "title_marked", "url")[:limit]
             )
-        )
+            return list(rows)
+        quoted = _fts_quoted(terms)
+        expression = " AND ".join([*quoted[:-1], quoted[-1] + " *"])
+        visible = visible_entries(user).values("id", "type", "title", "url", "updated_at")
+        sql, params = visible.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT v.type, v.title, r.title_marked, v.url FROM ({sql}) v JOIN"
+                " (SELECT rowid AS id, -bm25(search_entry_fts, 10.0, 1.0) AS rank,"
+                " highlight(search_entry_fts, 0, %s, %s) AS title_marked"
+                " FROM search_entry_fts WHERE search_entry_fts MATCH %s) r ON r.id = v.id"
+                " ORDER BY r.rank DESC, v.updated_at DESC, v.id LIMIT %s",
+                [*params, START, STOP, expression, limit],
+            )
+            names = ("type", "title", "title_marked", "url")
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 # --- the full-text side of an entry (written by ``search.indexing``) ------------------------

@@ -38,7 +38,17 @@ from elasticsearch_dsl import (
 from portal.access import rule
 
 from ..registry import SearchType, search_types
-from .base import START, STOP, TYPE_FACET, Answer, Request, Row, SearchBackend, facets_sorted
+from .base import (
+    START,
+    STOP,
+    TYPE_FACET,
+    Answer,
+    Request,
+    Row,
+    SearchBackend,
+    facets_sorted,
+    words_needed,
+)
 
 #: Values counted per facet (the database counts them all; no facet has more).
 FACET_SIZE = 250
@@ -153,13 +163,30 @@ def _filters(filters: dict[str, str], *, skip: str = "") -> list[Q]:
     return [Q("term", **{facet_field(n): v}) for n, v in filters.items() if n != skip]
 
 
-def _words(terms: list[str], *, every: bool) -> Q:
+def _words(terms: list[str], *, every: bool, needed: int | None = None) -> Q:
+    """The words in title and body taken as one field (``cross_fields``: a word may be in
+    either, as in the database's one vector), each word or at least ``needed`` of them."""
+    options: dict[str, Any] = {"operator": "and" if every else "or"}
+    if needed is not None:
+        options["minimum_should_match"] = needed
     return Q(
         "multi_match",
         query=" ".join(terms),
         fields=["title^3", "body"],
-        operator="and" if every else "or",
+        type="cross_fields",
+        **options,
     )
+
+
+def _matching(terms: list[str], required: tuple[str, ...]) -> Q:
+    """The partial rule (``base.words_needed``): every required word, and every other word
+    or all of them but one."""
+    others, needed = words_needed(terms, required)
+    kept = [term for term in dict.fromkeys(terms) if term in required]
+    if needed == len(others):
+        return _words(kept + others, every=True)
+    clauses = [_words(kept, every=True)] if kept else []
+    return Q("bool", must=[*clauses, _words(others, every=False, needed=needed)])
 
 
 def _indices() -> list[str]:
@@ -167,7 +194,12 @@ def _indices() -> list[str]:
 
 
 def build_counts(
-    *, keys: frozenset[str], terms: list[str], filters: dict[str, str], facets: tuple[str, ...]
+    *,
+    keys: frozenset[str],
+    terms: list[str],
+    filters: dict[str, str],
+    facets: tuple[str, ...],
+    required: tuple[str, ...] = (),
 ) -> Search:
     """Total (the hits, filters applied), complete matches and facets; no hits.
 
@@ -175,7 +207,7 @@ def build_counts(
     and each facet's aggregation applies every filter but its own."""
     search = (
         Search(index=_indices())
-        .query(Q("bool", must=[_words(terms, every=False)], filter=_visible(keys)))
+        .query(Q("bool", must=[_matching(terms, required)], filter=_visible(keys)))
         .extra(track_total_hits=True, size=0)
     )
     if filters:
@@ -198,9 +230,11 @@ def build_page(
     complete: bool,
     start: int,
     size: int,
+    required: tuple[str, ...] = (),
 ) -> Search:
-    """A window of the complete matches (every word) or of the partial ones (some words,
-    not every one), best first, with highlights."""
+    """A window of the complete matches (every word) or of the partial ones (the partial
+    rule, not every word), best first, with highlights (the whole body: the engine cuts
+    the snippet)."""
     if complete:
         query = Q(
             "bool", must=[_words(terms, every=True)], filter=[*_visible(keys), *_filters(filters)]
@@ -208,7 +242,7 @@ def build_page(
     else:
         query = Q(
             "bool",
-            must=[_words(terms, every=False)],
+            must=[_matching(terms, required)],
             must_not=[_words(terms, every=True)],
             filter=[*_visible(keys), *_filters(filters)],
         )
@@ -217,34 +251,48 @@ def build_page(
         pre_tags=[START], post_tags=[STOP], encoder="default", number_of_fragments=2,
         fragment_size=160,
     )  # fmt: skip
-    search = search.highlight("title", number_of_fragments=0).highlight("body")
+    search = search.highlight("title", number_of_fragments=0).highlight(
+        "body", number_of_fragments=0
+    )
     return search.sort("_score", {"updated_at": "desc"})[start : start + size]
 
 
 def build_suggest(*, keys: frozenset[str], terms: list[str], limit: int = 8) -> Search:
+    """Every word in title or body, the last as a prefix (as one types), best first as a
+    search ranks them; the title highlighted."""
     query = Q(
         "bool",
-        must=[Q("match_bool_prefix", title={"query": " ".join(terms), "operator": "and"})],
+        must=[
+            Q(
+                "multi_match",
+                query=" ".join(terms),
+                fields=["title^3", "body"],
+                type="bool_prefix",
+                operator="and",
+            )
+        ],
         filter=_visible(keys),
     )
-    return (
+    search = (
         Search(index=_indices())
         .query(query)
         .source(["type", "title", "url"])
-        .sort("title.raw")[:limit]
+        .highlight_options(pre_tags=[START], post_tags=[STOP], encoder="default")
+        .highlight("title", number_of_fragments=0)
     )
+    return search.sort("_score", {"updated_at": "desc"})[:limit]
 
 
 def _row(hit, *, complete: bool) -> Row:
     highlight = getattr(hit.meta, "highlight", None)
     title = highlight.title[0] if highlight and "title" in highlight else hit.title
-    snippet = " … ".join(highlight.body) if highlight and "body" in highlight else ""
+    snippet = highlight.body[0] if highlight and "body" in highlight else ""
     return Row(
         type=hit.type,
         object_id=int(hit.object_id),
         title=hit.title,
         title_marked=title,
-        snippet=snippet or hit.body[:200],
+        snippet=snippet or hit.body,
         url=hit.url,
         thumbnail_url=hit.thumbnail_url or "",
         marks=hit.marks.to_dict() if hit.marks else {},
@@ -258,7 +306,12 @@ class ElasticBackend(SearchBackend):
     def search(self, request: Request) -> Answer:
         keys = rule.user_keys(request.user)
         es = client()
-        asked = {"keys": keys, "terms": request.terms, "filters": request.filters}
+        asked = {
+            "keys": keys,
+            "terms": request.terms,
+            "filters": request.filters,
+            "required": request.required,
+        }
         counts, complete_page = (
             MultiSearch(using=es)
             .add(build_counts(**asked, facets=request.facets))
@@ -286,7 +339,11 @@ class ElasticBackend(SearchBackend):
 
     def suggest(self, *, user, terms: list[str], limit: int) -> list[dict[str, str]]:
         response = build_suggest(keys=rule.user_keys(user), terms=terms, limit=limit)
-        return [
-            {"type": h.type, "title": h.title, "url": h.url}
-            for h in response.using(client()).execute()
-        ]
+        rows = []
+        for hit in response.using(client()).execute():
+            marked = getattr(hit.meta, "highlight", None)
+            title = marked.title[0] if marked and "title" in marked else hit.title
+            rows.append(
+                {"type": hit.type, "title": hit.title, "title_marked": title, "url": hit.url}
+            )
+        return rows

@@ -35,11 +35,44 @@ def test_same_words_different_results_and_narrowing(live_server, sign_in, users,
     tha = sign_in(live_server.url, "officer.tha")
     vnm = sign_in(live_server.url, "officer.vnm")
 
-    # Suggestions as one types: only titles each may see.
+    # Suggestions as one types in the header's box: only items each may see, the typed
+    # words marked, each labelled with its type, and a last row opening every result.
+    options = "#header-search-suggestions [role=option]"
     for page, expected in ((tha, 2), (vnm, 1)):
-        page.locator("#header-search-q").type("cinnab", delay=40)
-        page.locator("#header-search-suggestions a").nth(expected - 1).wait_for()
-        assert page.locator("#header-search-suggestions a").count() == expected
+        page.locator("#header-search-q").type("cinnabar lam", delay=40)
+        page.locator(options).nth(expected).wait_for()
+        assert page.locator(options).count() == expected + 1
+        assert page.locator("#header-search-q").get_attribute("aria-expanded") == "true"
+        first = page.locator(options).first
+        assert first.locator("mark").first.inner_text() == "Cinnabar"
+        assert first.locator(".suggestion-type").inner_text() == "Specimen"
+        assert page.locator(options).last.inner_text() == "All results for “cinnabar lam”"
+    vnm.screenshot(path=str(artifacts / "search-suggestions.png"))
+    # Keyboard: Down chooses the first row (focus stays in the box), Escape closes,
+    # Down reopens, Enter opens the chosen item.
+    box = vnm.locator("#header-search-q")
+    box.press("ArrowDown")
+    assert vnm.locator(options).first.get_attribute("aria-selected") == "true"
+    assert box.get_attribute("aria-activedescendant") == "header-search-option-0"
+    box.press("Escape")
+    assert box.get_attribute("aria-expanded") == "false"
+    box.press("ArrowDown")
+    box.press("ArrowDown")
+    box.press("Enter")
+    vnm.wait_for_url(f"{live_server.url}{shared.get_absolute_url()}")
+    vnm.go_back()
+    # On a phone: the short placeholder is whole, the list fits the screen.
+    vnm.set_viewport_size({"width": 360, "height": 740})
+    box = vnm.locator("#header-search-q")
+    box.fill("")
+    box.type("cinnab", delay=40)
+    vnm.locator(options).nth(1).wait_for()
+    assert box.get_attribute("placeholder") == "Search"
+    assert box.evaluate("el => el.scrollWidth <= el.clientWidth")
+    listed = vnm.locator("#header-search-suggestions").bounding_box()
+    assert listed["x"] >= 0 and listed["x"] + listed["width"] <= 360
+    vnm.screenshot(path=str(artifacts / "search-suggestions-phone.png"))
+    vnm.set_viewport_size({"width": 1280, "height": 900})
 
     _search(tha, "cinnabar laminate")
     _search(vnm, "cinnabar laminate")

@@ -56,19 +56,14 @@ def test_the_counts_filter_by_the_users_keys_inside_the_query(users):
     ).to_dict()
     query = body["query"]["bool"]
     assert query["filter"] == [{"terms": {"keys": sorted(keys)}}]
-    # Some of the words make a result; the complete matches are counted apart.
-    assert query["must"][0]["multi_match"] == {
-        "query": "vnm passport", "fields": ["title^3", "body"], "operator": "or",
-    }  # fmt: skip
+    # Two words: a result holds both (one alone is never a partial match); title and
+    # body are one field to them, as the database's one vector.
+    every = {"multi_match": {"query": "vnm passport", "fields": ["title^3", "body"],
+                             "type": "cross_fields", "operator": "and"}}  # fmt: skip
+    assert query["must"] == [every]
     assert body["aggs"]["complete"]["filter"]["bool"]["filter"] == [
         {"term": {"facets.issuing_country": "VNM"}},
-        {
-            "multi_match": {
-                "query": "vnm passport",
-                "fields": ["title^3", "body"],
-                "operator": "and",
-            }
-        },
+        every,
     ]
     # Filters narrow the hits (post_filter), not the facets' own counts.
     assert body["post_filter"] == {
@@ -102,11 +97,14 @@ def test_a_new_facet_needs_no_new_mapping_or_query_code(users):
 
 def test_pages_of_complete_then_partial_matches(users):
     keys = rule.user_keys(users["officer.vnm"])
-    every = {"multi_match": {"query": "a b", "fields": ["title^3", "body"], "operator": "and"}}
-    some = {**every, "multi_match": {**every["multi_match"], "operator": "or"}}
+    words = {"fields": ["title^3", "body"], "type": "cross_fields"}
+    every = {"multi_match": {"query": "a b c", **words, "operator": "and"}}
+    # Three words: a partial match holds two of them.
+    two = {"multi_match": {"query": "a b c", **words, "operator": "or",
+                           "minimum_should_match": 2}}  # fmt: skip
     complete = elastic.build_page(
-        keys=keys, terms=["a", "b"], filters={"light_source": "uv"}, complete=True, start=20,
-        size=20,
+        keys=keys, terms=["a", "b", "c"], filters={"light_source": "uv"}, complete=True,
+        start=20, size=20,
     ).to_dict()  # fmt: skip
     assert complete["query"]["bool"]["must"] == [every]
     assert complete["query"]["bool"]["filter"] == [
@@ -117,13 +115,47 @@ def test_pages_of_complete_then_partial_matches(users):
     assert complete["sort"] == ["_score", {"updated_at": "desc"}]
     assert complete["highlight"]["pre_tags"] == [START]
     assert complete["highlight"]["post_tags"] == [STOP]
+    # The whole body, marked: the engine cuts the snippet, as for every backend.
+    assert complete["highlight"]["fields"]["body"] == {"number_of_fragments": 0}
     partial = elastic.build_page(
-        keys=keys, terms=["a", "b"], filters={}, complete=False, start=0, size=7
+        keys=keys, terms=["a", "b", "c"], filters={}, complete=False, start=0, size=7
     ).to_dict()
-    # Some words but not every one: never a complete match twice.
-    assert partial["query"]["bool"]["must"] == [some]
+    # All words but one, not every one: never a complete match twice.
+    assert partial["query"]["bool"]["must"] == [{"bool": {"must": [two]}}]
     assert partial["query"]["bool"]["must_not"] == [every]
     assert (partial["from"], partial["size"]) == (0, 7)
+
+
+def test_a_country_document_type_or_year_is_required_in_partial_matches(users):
+    keys = rule.user_keys(users["officer.vnm"])
+    words = {"fields": ["title^3", "body"], "type": "cross_fields"}
+    terms = ["vnm", "passport", "laminate", "lifts", "photo", "2022"]
+    required = ("vnm", "passport", "2022")
+    body = elastic.build_counts(
+        keys=keys, terms=terms, filters={}, facets=("type",), required=required
+    ).to_dict()
+    assert body["query"]["bool"]["must"] == [
+        {
+            "bool": {
+                "must": [
+                    {"multi_match": {"query": "vnm passport 2022", **words, "operator": "and"}},
+                    {"multi_match": {"query": "laminate lifts photo", **words, "operator": "or",
+                                     "minimum_should_match": 2}},
+                ]
+            }
+        }
+    ]  # fmt: skip
+    # The complete matches hold every word, the required ones among them.
+    every = {"multi_match": {"query": " ".join(terms), **words, "operator": "and"}}
+    assert body["aggs"]["complete"]["filter"]["bool"]["filter"] == [every]
+    # Fewer than three other words: only complete matches, on the page as in the counts.
+    page = elastic.build_page(
+        keys=keys, terms=["vnm", "passport", "laminate"], filters={}, complete=True, start=0,
+        size=20, required=("vnm", "passport"),
+    ).to_dict()  # fmt: skip
+    assert page["query"]["bool"]["must"] == [
+        {"multi_match": {"query": "vnm passport laminate", **words, "operator": "and"}}
+    ]
 
 
 def test_superusers_unfiltered_and_anonymous_public_only(users):
@@ -143,12 +175,19 @@ def test_suggestions_query(users):
         keys=rule.user_keys(users["officer.fin"]), terms=["saffron", "holo"]
     ).to_dict()
     must = body["query"]["bool"]["must"][0]
-    assert must == {"match_bool_prefix": {"title": {"query": "saffron holo", "operator": "and"}}}
+    # Every word, in title or body, the last as a prefix (as one types).
+    assert must == {
+        "multi_match": {"query": "saffron holo", "fields": ["title^3", "body"],
+                        "type": "bool_prefix", "operator": "and"}
+    }  # fmt: skip
     assert body["query"]["bool"]["filter"][0]["terms"]["keys"] == sorted(
         rule.user_keys(users["officer.fin"])
     )
     assert body["size"] == 8
-    assert body["sort"] == ["title.raw"]  # by title, as the database answers
+    # Best first, as a search ranks (not by title), the typed words marked in the title.
+    assert body["sort"] == ["_score", {"updated_at": "desc"}]
+    assert body["highlight"]["fields"] == {"title": {"number_of_fragments": 0}}
+    assert body["highlight"]["pre_tags"] == [START]
 
 
 def test_documents_carry_the_items_keys_and_the_glossary_members(users):

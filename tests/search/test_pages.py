@@ -25,7 +25,7 @@ def test_search_page_shows_tabs_facets_marks_and_highlights(users, signed_in):
     assert "2 results for “teal laminate”" in page
     assert 'Specimens <span class="count">1</span>' in page
     assert 'Alerts <span class="count">1</span>' in page
-    assert "Vietnam (VNM)" in page  # the issuing-country facet, named
+    assert "Viet Nam (VNM)" in page  # the issuing-country facet, named
     assert 'class="tlp tlp--amber-strict">TLP:AMBER+STRICT' in page
     assert "Critical" in page
     assert "<mark>" in page
@@ -42,9 +42,34 @@ def test_search_page_empty_states(users, signed_in):
 
 
 def test_search_page_says_when_only_some_words_matched(users, signed_in):
-    specimen("Violet thread passport")
-    page = signed_in("officer.vnm").get("/search/", {"q": "violet unicorn"}).content.decode()
-    assert "Nothing matched every word" in page and "1 result for" in page
+    specimen("Violet thread passport", description="The thread is woven.")
+    client = signed_in("officer.vnm")
+    page = client.get("/search/", {"q": "violet thread unicorn"}).content.decode()
+    assert "Nothing matched every word; these match all of them but one." in page
+    assert "1 result for" in page
+    # Two words: one of them alone is never offered; the page offers each without the other.
+    page = client.get("/search/", {"q": "violet unicorn"}).content.decode()
+    assert "Nothing shared with you matches “violet unicorn”" in page
+    assert 'href="?q=violet">violet</a>' in page and 'href="?q=unicorn">unicorn</a>' in page
+
+
+def test_search_page_has_one_search_box_and_names_the_querys_qualifiers(users, signed_in):
+    target = specimen("Film passport", owner="VNM", issuer="VNM", series="2022 series",
+                      description="The laminate lifts.")  # fmt: skip
+    client = signed_in("officer.vnm")
+    page = client.get("/search/", {"q": "vnm passport laminate 2022"}).content.decode()
+    # The header's box holds the words; the page has no second one.
+    assert page.count('type="search"') == 1 and 'id="header-search-q"' in page
+    assert 'value="vnm passport laminate 2022"' in page
+    assert 'placeholder="Search"' in page
+    assert target.get_absolute_url() in page
+    assert "Every result mentions:" in page
+    assert 'href="?q=vnm+passport+laminate+2022&amp;issuing_country=VNM">Viet' in page
+    assert '<span class="chip">2022</span>' in page
+    # The empty page points to the header's box and focuses it.
+    empty = client.get("/search/").content.decode()
+    assert empty.count('type="search"') == 1 and " autofocus" in empty
+    assert "search box at the top of the page" in empty
 
 
 def test_search_api_shape_filters_and_sign_in(users, client, signed_in):
@@ -64,12 +89,38 @@ def test_suggestions_follow_what_is_typed_and_the_rule(users, signed_in):
     specimen("Saffron hologram passport", level={"level": "country"})
     tha = signed_in("officer.tha").get("/search/suggest/", {"q": "saffron holo"}).json()
     assert [s["title"] for s in tha["suggestions"]] == ["Saffron hologram passport"]
-    assert tha["suggestions"][0]["type_label"] == "Specimens"
+    assert tha["suggestions"][0]["type_label"] == "Specimen"  # one item: singular
+    assert tha["all"] == {
+        "label": "All results for “saffron holo”",
+        "url": "/search/?q=saffron+holo",
+    }
     fin = signed_in("officer.fin").get("/search/suggest/", {"q": "saffron holo"}).json()
     assert fin["suggestions"] == []
+    assert fin["all"]["url"] == "/search/?q=saffron+holo"  # searching stays one Enter away
     assert signed_in("officer.tha").get("/search/suggest/", {"q": "s"}).json() == {
-        "suggestions": []
+        "suggestions": [],
+        "all": None,
     }
+
+
+def test_suggestions_are_ranked_like_results_and_mark_the_typed_words(users, signed_in):
+    # Alphabetically first, but "saffron" only in its text: ranked below the title matches.
+    body_only = specimen("Aardvark seal passport", description="A saffron tint on the seal.")
+    older = specimen("Saffron hologram visa", document_type="visa")
+    newer = specimen("Saffron hologram passport <b>x</b>")
+    data = signed_in("officer.vnm").get("/search/suggest/", {"q": "saffron holo"}).json()
+    assert [s["title"] for s in data["suggestions"]] == [newer.title, older.title]
+    data = signed_in("officer.vnm").get("/search/suggest/", {"q": "saffr"}).json()
+    titles = [s["title"] for s in data["suggestions"]]
+    assert titles[-1] == body_only.title and set(titles[:2]) == {newer.title, older.title}
+    first = next(s for s in data["suggestions"] if s["title"] == newer.title)
+    # The typed words marked, the title's own markup escaped, never live.
+    assert first["title_html"] == ("<mark>Saffron</mark> hologram passport &lt;b&gt;x&lt;/b&gt;")
+    assert first["title_parts"] == [
+        {"text": "Saffron", "mark": True},
+        {"text": " hologram passport <b>x</b>", "mark": False},
+    ]
+    assert {s["type_label"] for s in data["suggestions"]} == {"Specimen"}
 
 
 def test_light_source_facet_on_the_page_and_the_api(users, signed_in):
@@ -93,15 +144,17 @@ def test_light_source_facet_on_the_page_and_the_api(users, signed_in):
 
 
 def test_the_page_and_the_api_say_where_partial_matches_begin(users, signed_in):
-    whole = specimen("Heliotrope laminate passport")
-    part = specimen("Heliotrope visa", document_type="visa")
+    whole = specimen("Heliotrope laminate hinge")
+    part = specimen("Heliotrope hinge visa", document_type="visa")
+    specimen("Heliotrope visa", document_type="visa")  # one word of three: not listed
     client = signed_in("officer.vnm")
-    page = client.get("/search/", {"q": "heliotrope laminate"}).content.decode()
+    page = client.get("/search/", {"q": "heliotrope laminate hinge"}).content.decode()
     assert "2 results for" in page
     divider = page.index("Matches of some of your words")
     assert page.index(whole.get_absolute_url()) < divider < page.index(part.get_absolute_url())
     assert "Nothing matched every word" not in page
-    data = client.get("/api/v1/search", {"q": "heliotrope laminate"}).json()
+    assert '<p class="search-hit__type">Specimen\n' in page  # one item: singular
+    data = client.get("/api/v1/search", {"q": "heliotrope laminate hinge"}).json()
     assert (data["total"], data["complete"], data["partial"]) == (2, 1, True)
     assert [(row["id"], row["complete"]) for row in data["results"]] == [
         (whole.pk, True),
