@@ -10,12 +10,18 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, PublishingPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    PublishingPanel,
+)
 from wagtail.admin.widgets.datetime import AdminDateTimeInput
 
-from portal.access.admin_forms import ShareableAdminForm
 from portal.lifecycle.models import Lifecycle, LifecycleStatus
 from portal.specimens.models import DocumentType, FraudType
+
+from .admin_forms import AlertAdminForm, ImagesPanel, SpecimenImagesPanel
 
 
 class Severity(models.TextChoices):
@@ -100,7 +106,7 @@ class AlertBulletin(Lifecycle, ClusterableModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    base_form_class = ShareableAdminForm
+    base_form_class = AlertAdminForm
 
     panels = [
         FieldPanel("title"),
@@ -119,6 +125,24 @@ class AlertBulletin(Lifecycle, ClusterableModel):
                 FieldPanel("related_specimens"),
             ],
             heading=_("Document concerned"),
+        ),
+        ImagesPanel(
+            "images",
+            heading=_("Images"),
+            label=_("Image"),
+            help_text=_(
+                "The forgery beside the genuine under the light that tells, regions marked. "
+                "Shown on the bulletin and the quick check card."
+            ),
+        ),
+        SpecimenImagesPanel(
+            "specimen_images",
+            heading=_("Images of the related specimens"),
+            label=_("Specimen image"),
+            help_text=_(
+                "Shown to a reader only if the specimen is shared with their country; "
+                "nothing is copied into the alert."
+            ),
         ),
         MultiFieldPanel(
             [
@@ -183,6 +207,15 @@ class AlertBulletin(Lifecycle, ClusterableModel):
     @property
     def is_expired(self) -> bool:
         return self.valid_until is not None and self.valid_until < timezone.now()
+
+    @property
+    def is_about_fraud(self) -> bool:
+        """Whether the alert reports a forgery or fraud (officers may say they met it too),
+        rather than informing about a genuine document (a new design, a notice). The one
+        judge of an alert's kind is ``wording.alert_kind`` (the home page and the toast)."""
+        from .wording import AlertKind, alert_kind
+
+        return alert_kind(self) == AlertKind.FRAUD_ALERT
 
     @property
     def tlp_class(self) -> str:
@@ -317,3 +350,7 @@ class AlertBulletinUserObjectPermission(UserObjectPermissionBase):
 
 class AlertBulletinGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(AlertBulletin, on_delete=models.CASCADE)
+
+
+# The alert's images (``images.py``): imported here so that Django finds the models.
+from .images import AlertImage, AlertImageRendition, AlertSpecimenImage, ImageRole  # noqa: E402, F401

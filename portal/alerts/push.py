@@ -12,6 +12,20 @@ from portal.push.registry import PushType, push_type_register
 from .models import AlertBulletin, Receipt
 from .selectors import alert_backlog
 from .services import alert_message
+from .wording import alert_kind
+
+
+def alert_push_message(alert: AlertBulletin) -> dict:
+    """CONTRACT.md's ``alert`` object, and what the toast's one-line summary needs:
+    codes only (``kind``, ``issuing_country``, ``document_type``, ``fraud_type``), which
+    the page puts in the reader's language (``alert_wording.live_labels``)."""
+    return {
+        **alert_message(alert),
+        "kind": alert_kind(alert).value,
+        "issuing_country": alert.issuing_country_id or "",
+        "document_type": alert.document_type,
+        "fraud_type": alert.fraud_type,
+    }
 
 
 def deliveries_record(*, deliveries: dict[int, set[int]]) -> None:
@@ -50,7 +64,7 @@ def register() -> None:
         PushType(
             name="alert",
             model=AlertBulletin,
-            message=alert_message,
+            message=alert_push_message,
             backlog=alert_backlog,
             delivered=deliveries_record,
             route="ws/alerts/",

@@ -28,6 +28,7 @@ from portal.access.distribution import (
 from portal.access.models import Country, DistributionLevel, Network
 from portal.lifecycle import services as lifecycle
 
+from .images import images_known_empty
 from .models import AlertBulletin, AlertStatus, AlertVersion, Receipt, Sighting
 
 logger = logging.getLogger(__name__)
@@ -109,7 +110,8 @@ def alert_create(*, author: Any, distribution: dict, **fields: Any) -> AlertBull
     m2m = {"shared_countries": [], "shared_networks": [], "related_specimens": []}
     if parsed is not None:
         m2m.update(distribution_relations_add(item=alert, distribution=parsed))
-    lifecycle.revision_save(item=alert, user=author, m2m_on_row=m2m)
+    with images_known_empty(alert):  # a new alert: its revision need not read them
+        lifecycle.revision_save(item=alert, user=author, m2m_on_row=m2m)
     return lifecycle.item_submit(item=alert, user=author)
 
 

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
@@ -84,6 +85,7 @@ def alert_detail(request, pk: int):
         "alerts/detail.html",
         {
             "alert": alert,
+            "figures": selectors.alert_figures(alert=alert, user=request.user),
             "receipt": receipt,
             "specimens": specimens,
             "sighted": alert.sightings.filter(user=request.user).exists(),
@@ -104,10 +106,17 @@ def alert_detail(request, pk: int):
 @login_required
 @require_POST
 def alert_acknowledge(request, pk: int):
+    """Acknowledge from the alert's page, the home page's list or a toast; back where
+    the officer was (``next``, a path of this site only)."""
     alert = _alert(request, pk)
     services.alert_acknowledge(alert=alert, user=request.user)
     messages.success(request, _("Acknowledged: this alert has left your unread list."))
-    return redirect(alert.get_absolute_url())
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = alert.get_absolute_url()
+    return redirect(back)
 
 
 #: The alert page's workflow buttons: POST value → (service status, message).
@@ -149,6 +158,9 @@ def alert_workflow(request, pk: int):
 @require_POST
 def alert_sighting(request, pk: int):
     alert = _alert(request, pk)
+    if not alert.is_about_fraud:
+        messages.error(request, _("This bulletin reports no forgery: there is nothing to sight."))
+        return redirect(alert.get_absolute_url())
     services.sighting_add(alert=alert, user=request.user, note=request.POST.get("note", ""))
     messages.success(request, _("Thank you: your country's sighting is recorded."))
     return redirect(alert.get_absolute_url())
@@ -197,8 +209,28 @@ def alert_card(request, pk: int):
     return render(
         request,
         "alerts/card.html",
-        {"alert": alert, "specimens": specimens, "features": features},
+        {
+            "alert": alert,
+            "specimens": specimens,
+            "features": features,
+            "figures": selectors.alert_figures(alert=alert, user=request.user),
+            "key_checks": _key_checks(alert.body),
+        },
     )
+
+
+#: The card keeps to one A4 page: at most this many key checks from the body.
+KEY_CHECKS_MAX = 6
+
+
+def _key_checks(body: str) -> list[str]:
+    """The body's lines as short checks (list markers and numbers dropped)."""
+    checks = []
+    for line in body.splitlines():
+        text = line.strip().lstrip("-*•·0123456789.) ").strip()
+        if text:
+            checks.append(text)
+    return checks[:KEY_CHECKS_MAX]
 
 
 @login_required

@@ -48,6 +48,27 @@ class AlertOut(Schema):
     acknowledged: bool
 
 
+class AlertImageOut(Schema):
+    """A picture of the alert; ``shared`` false (no URLs) for an image of a related
+    specimen the caller may not see."""
+
+    role: str
+    light_source: str
+    caption: str
+    regions: list
+    shared: bool
+    source: Literal["alert", "specimen"]
+    specimen: int | None
+    url: str | None
+    thumbnail_url: str | None
+    display_url: str | None
+    zoom_url: str | None
+
+
+class AlertDetailOut(AlertOut):
+    images: list[AlertImageOut]
+
+
 class AlertList(Schema):
     count: int
     results: list[AlertOut]
@@ -195,10 +216,34 @@ def alerts_create(request, payload: AlertIn):
     return Status(201, _out(_detail(request, alert.pk), False))
 
 
-@router.get("/alerts/{int:pk}", response=AlertOut, auth=member_auth, summary="One alert")
+def _images_out(alert: AlertBulletin, user) -> list[dict]:
+    """The alert's pictures in display order, each through its own rule (the alert's, or
+    the related specimen's for an image picked from it)."""
+    figures = selectors.alert_figures(alert=alert, user=user)
+    return [
+        {
+            "role": figure.role,
+            "light_source": figure.light_source,
+            "caption": figure.caption,
+            "regions": figure.regions,
+            "shared": figure.shared,
+            "source": "alert" if figure.specimen is None and figure.shared else "specimen",
+            "specimen": figure.specimen.pk if figure.specimen is not None else None,
+            "url": figure.original_url or None,
+            "thumbnail_url": figure.thumbnail_url or None,
+            "display_url": figure.display_url or None,
+            "zoom_url": figure.zoom_url or None,
+        }
+        for figure in (*figures.comparison, *figures.others)
+    ]
+
+
+@router.get("/alerts/{int:pk}", response=AlertDetailOut, auth=member_auth, summary="One alert")
 def alerts_detail(request, pk: int):
+    """The alert with its pictures: ``images`` (forgery beside genuine first)."""
     alert = _detail(request, pk)
-    return _out(alert, bool(_acknowledged(request.auth, [alert.pk])))
+    out = _out(alert, bool(_acknowledged(request.auth, [alert.pk])))
+    return {**out, "images": _images_out(alert, request.auth)}
 
 
 @router.patch(

@@ -173,7 +173,12 @@ class SimilarOut(Schema):
     issuing_country: str
     light_source: str
     thumbnail_url: str
-    distance: int
+    distance: int = Field(description="Bits that differ between the perceptual hashes (of 256).")
+    similarity: Literal["identical", "very close", "close", "related"] = Field(
+        description="The distance in words: "
+        + ", ".join(f"{value} up to {bound}" for bound, value, _ in imaging.SIMILARITY_SCALE)
+        + f", {imaging.SIMILARITY_BEYOND[0]} beyond."
+    )
 
 
 class SimilarList(Schema):
@@ -261,7 +266,8 @@ def specimens_list(
     queryset = selectors.specimens_library(user=request.auth, filters=filters)
     paginator = Paginator(queryset, paging.page_size(page_size))
     items = selectors.library_cards(
-        list(paginator.get_page(paging.page_number(page)).object_list) if paginator.count else []
+        list(paginator.get_page(paging.page_number(page)).object_list) if paginator.count else [],
+        light=light_source,
     )
     return {
         "count": paginator.count,
@@ -398,7 +404,8 @@ def specimens_similar(request, file: File[UploadedFile], limit: Form[int] = 5):
     searches a minute (beyond, 429 with ``Retry-After``).
     """
     try:
-        image = imaging.image_check(file, pixel_limit=imaging.similar_max_pixels())
+        # Only compared, never kept: a small crop of the document in hand is a fair query.
+        image = imaging.image_check(file, pixel_limit=imaging.similar_max_pixels(), shortest_side=0)
     except ValidationError as exc:
         raise ValidationError({"file": exc.messages}) from None
     found = selectors.images_similar(
@@ -415,6 +422,7 @@ def specimens_similar(request, file: File[UploadedFile], limit: Form[int] = 5):
                 "light_source": hit.image.light_source,
                 "thumbnail_url": hit.image.thumbnail_url,
                 "distance": hit.distance,
+                "similarity": hit.similarity,
             }
             for hit in found
         ]

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import rule
+from portal.core.sections import sections_built
 
 SITE_NAME = _("Document Expert Network")
 
@@ -16,4 +17,5 @@ def portal(request) -> dict:
         "portal_country": user.country,
         "portal_roles": user.role_labels,
         "portal_networks": rule.user_networks(user),
+        "portal_sections_built": sections_built(),
     }

@@ -21,7 +21,8 @@ from portal.core import whats_new
 
 @login_required
 def home(request):
-    """What's new for me: the user's country, networks and what they can reach."""
+    """What's new for me: first what waits for the user (the desk), then the newest
+    items shared with them, their country and networks."""
     user = request.user
     networks = (
         Network.objects.filter(countries=user.country_id).prefetch_related("countries")
@@ -31,7 +32,11 @@ def home(request):
     return render(
         request,
         "core/home.html",
-        {"networks": networks, "panels": whats_new.panels_for(user=user)},
+        {
+            "networks": networks,
+            "desk": whats_new.desk_for(user=user),
+            "panels": whats_new.panels_for(user=user),
+        },
     )
 
 

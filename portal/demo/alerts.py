@@ -65,4 +65,7 @@ def demo_alerts_load() -> str:
         if user is not None:
             AlertSubscription.objects.get_or_create(user=user, defaults={"high_and_critical": True})
     published = AlertBulletin.objects.filter(status=AlertStatus.PUBLISHED).count()
-    return f"{created} alerts added ({published} published)"
+    from portal.demo.alert_images import demo_alert_images_load
+
+    images = demo_alert_images_load()
+    return f"{created} alerts added ({published} published); {images}"

@@ -39,6 +39,12 @@ def max_pixels() -> int:
     return getattr(settings, "SPECIMEN_IMAGE_MAX_PIXELS", 60_000_000)
 
 
+def min_side() -> int:
+    """The shortest side, in pixels, a stored reference image must have: below it the
+    features an officer compares cannot be seen (``SPECIMEN_IMAGE_MIN_SIDE``)."""
+    return getattr(settings, "SPECIMEN_IMAGE_MIN_SIDE", 300)
+
+
 def megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
@@ -80,15 +86,21 @@ def bytes_check(file: IO[bytes], *, limit: int, what: str) -> int:
     return size
 
 
-def image_check(file: IO[bytes], *, pixel_limit: int | None = None) -> Image.Image:
+def image_check(
+    file: IO[bytes], *, pixel_limit: int | None = None, shortest_side: int | None = None
+) -> Image.Image:
     """Open ``file`` as an accepted image and decode it fully, or raise ``ValidationError``.
 
     The messages say what is wrong and what to do, in words a person understands.
 
     :param pixel_limit: width × height allowed, checked from the header before decoding;
         ``max_pixels()`` (the upload limit) unless given.
+    :param shortest_side: the smallest short side accepted, checked from the header;
+        ``min_side()`` (a reference image) unless given, ``0`` for a photo that is only
+        compared and never kept (the similar-images search).
     """
     limit = max_pixels() if pixel_limit is None else pixel_limit
+    smallest = min_side() if shortest_side is None else shortest_side
     bytes_check(file, limit=max_bytes(), what=_("photograph"))
     file.seek(0)
     too_many = _(
@@ -133,6 +145,15 @@ def image_check(file: IO[bytes], *, pixel_limit: int | None = None) -> Image.Ima
                     "pixels": _megapixels(width * height),
                     "limit": _megapixels(limit),
                 },
+            )
+        if min(width, height) < smallest:
+            raise ValidationError(
+                _(
+                    "This photo is %(width)s × %(height)s px; reference images need at least "
+                    "%(min)s px on the short side so that the features can be seen."
+                ),
+                code="too_small",
+                params={"width": width, "height": height, "min": smallest},
             )
         try:
             image.load()

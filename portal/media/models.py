@@ -96,6 +96,14 @@ class PrivateImage(models.Model):
             self.prepared_store(self.prepare_upload(self.file.file))
             if self.pk:  # a new file makes old renditions stale
                 self.renditions.all().delete()
+        elif self.pk and self.file:
+            # A file stored ahead (a live item's draft upload) reaches the row when the
+            # revision is published: the renditions of the file it replaces are stale.
+            stored = (
+                type(self)._default_manager.filter(pk=self.pk).values_list("file", flat=True)
+            ).first()
+            if stored is not None and stored != self.file.name:
+                self.renditions.all().delete()
         super().save(*args, **kwargs)
 
     def private_url(self, size: str = "original") -> str:

@@ -250,6 +250,11 @@ STATICFILES_DIRS = [
     # The searchable country chooser (portal/core/widgets.py).
     ("vendor/tom-select/js", BASE_DIR / "node_modules" / "tom-select" / "dist" / "js"),
     ("vendor/tom-select/css", BASE_DIR / "node_modules" / "tom-select" / "dist" / "css"),
+    # Drawing marked regions in the admin (portal/specimens/widgets.py).
+    (
+        "vendor/annotorious",
+        BASE_DIR / "node_modules" / "@annotorious" / "openseadragon" / "dist",
+    ),
 ]
 # Behind nginx, private files leave through an internal location (deploy/nginx.conf):
 # the view checks access, then answers with X-Accel-Redirect to this prefix.
@@ -262,6 +267,8 @@ MEDIA_RENDITION_INLINE_MAX_SIDE = int(os.environ.get("MEDIA_RENDITION_INLINE_MAX
 # Specimen image uploads: limits that stop decompression bombs (portal/specimens/imaging.py).
 SPECIMEN_IMAGE_MAX_BYTES = int(os.environ.get("SPECIMEN_IMAGE_MAX_BYTES", 40 * 1024 * 1024))
 SPECIMEN_IMAGE_MAX_PIXELS = int(os.environ.get("SPECIMEN_IMAGE_MAX_PIXELS", 60_000_000))
+# Stored images below this short side (pixels) are refused everywhere: features unreadable.
+SPECIMEN_IMAGE_MIN_SIDE = int(os.environ.get("SPECIMEN_IMAGE_MIN_SIDE", "300"))
 # The similar-images search (POST /api/v1/specimens/similar) compares a photo and keeps
 # nothing: a lower pixel limit (a 12-megapixel phone photo passes), checked before
 # decoding, and a per-member budget of searches (<count>/<second|minute|hour|day>, 429 past

@@ -59,6 +59,27 @@ HASH_BYTES = HASH_WORDS * 8
 HASH_COUNT = 10
 _WORD = np.dtype(">u8")
 
+#: What a distance (bits differing, of 256) means to an officer: the one place that turns
+#: distances into words (the similar page, the API's ``similarity``). Measured on the demo
+#: art: a re-encoded copy of a photo is 1–5 apart, a copy resized by 60–140 % and cropped by
+#: up to 10 % 26–74, another document of the same layout about 50–65.
+SIMILARITY_SCALE: tuple[tuple[int, str, str], ...] = (
+    (6, "identical", _("identical")),
+    (24, "very close", _("very close")),
+    (48, "close", _("close")),
+)
+#: Beyond the scale: alike in layout or colour only.
+SIMILARITY_BEYOND = ("related", _("related"))
+
+
+def similarity_of(distance: int) -> tuple[str, str]:
+    """The word for a distance: its stable English value (API) and its translated label."""
+    for bound, value, label in SIMILARITY_SCALE:
+        if distance <= bound:
+            return value, str(label)
+    value, label = SIMILARITY_BEYOND
+    return value, str(label)
+
 
 def hashes(image: Image.Image) -> bytes:
     """Perceptual hashes of the image and of nine crops of 90 % of it, packed.
@@ -121,36 +142,83 @@ def distances(query: bytes, packed: list[bytes], chunk: int = 2048) -> np.ndarra
     return best
 
 
+#: Longest region label, and most corners a drawn polygon may have.
+REGION_LABEL_MAX = 120
+REGION_POINTS_MAX = 200
+
+
 def regions_check(value) -> None:
-    """Marked regions: a list of ``{"x", "y", "w", "h", "label"}`` with fractions in 0..1."""
+    """Marked regions: a list of rectangles ``{"x", "y", "w", "h", "label"}`` or polygons
+    ``{"points": [[x, y], ...], "label"}``, all in fractions of the image (0..1), each
+    optionally tied to one of the specimen's features by ``"feature": <id>`` (that the id
+    is one of *this* specimen's features is checked by the admin form, which knows them).
+    """
     if value in (None, ""):
         return
     if not isinstance(value, list):
-        raise ValidationError(_("Give the marked regions as a list of rectangles."))
+        raise ValidationError(_("Give the marked regions as a list of rectangles or polygons."))
     for number, region in enumerate(value, start=1):
         if not isinstance(region, dict):
             raise ValidationError(
-                _("Region %(number)s must be an object with x, y, w, h, label.")
+                _("Region %(number)s must be an object with x, y, w, h or points, and a label.")
                 % {"number": number}
             )
-        try:
-            x, y, w, h = (float(region[key]) for key in ("x", "y", "w", "h"))
-        except (KeyError, TypeError, ValueError, OverflowError):
-            raise ValidationError(
-                _("Region %(number)s needs numbers x, y, w and h (fractions of the image).")
-                % {"number": number}
-            ) from None
-        if not (0 <= x < 1 and 0 <= y < 1 and 0 < w <= 1 - x + 1e-9 and 0 < h <= 1 - y + 1e-9):
-            raise ValidationError(
-                _(
-                    "Region %(number)s must lie inside the image: x, y, w, h are fractions "
-                    "from 0 to 1."
-                )
-                % {"number": number}
-            )
+        if "points" in region:
+            _polygon_check(number, region["points"])
+        else:
+            _rectangle_check(number, region)
         label = region.get("label", "")
-        if not isinstance(label, str) or len(label) > 120:
+        if not isinstance(label, str) or len(label) > REGION_LABEL_MAX:
             raise ValidationError(
                 _("Region %(number)s's label must be text of 120 characters or less.")
+                % {"number": number}
+            )
+        feature = region.get("feature")
+        if feature is not None and (
+            isinstance(feature, bool) or not isinstance(feature, int) or feature <= 0
+        ):
+            raise ValidationError(
+                _("Region %(number)s names a feature that is not one of this specimen's.")
+                % {"number": number}
+            )
+
+
+def _rectangle_check(number: int, region: dict) -> None:
+    try:
+        x, y, w, h = (float(region[key]) for key in ("x", "y", "w", "h"))
+    except (KeyError, TypeError, ValueError, OverflowError):
+        raise ValidationError(
+            _("Region %(number)s needs numbers x, y, w and h (fractions of the image).")
+            % {"number": number}
+        ) from None
+    if not (0 <= x < 1 and 0 <= y < 1 and 0 < w <= 1 - x + 1e-9 and 0 < h <= 1 - y + 1e-9):
+        raise ValidationError(
+            _("Region %(number)s must lie inside the image: x, y, w, h are fractions from 0 to 1.")
+            % {"number": number}
+        )
+
+
+def _polygon_check(number: int, points) -> None:
+    if not isinstance(points, list) or not 3 <= len(points) <= REGION_POINTS_MAX:
+        raise ValidationError(
+            _("Region %(number)s is a polygon: give it from 3 to %(most)s corners.")
+            % {"number": number, "most": REGION_POINTS_MAX}
+        )
+    for point in points:
+        try:
+            if not isinstance(point, list | tuple) or len(point) != 2:
+                raise TypeError
+            x, y = (float(coordinate) for coordinate in point)
+        except (TypeError, ValueError, OverflowError):
+            raise ValidationError(
+                _("Region %(number)s's corners must be pairs of numbers [x, y].")
+                % {"number": number}
+            ) from None
+        if not (0 <= x <= 1 and 0 <= y <= 1):
+            raise ValidationError(
+                _(
+                    "Region %(number)s must lie inside the image: its corners are fractions "
+                    "from 0 to 1."
+                )
                 % {"number": number}
             )

@@ -80,17 +80,26 @@ def specimens_library(*, user: Any, filters: LibraryFilters) -> QuerySet[Specime
     return queryset.order_by(*ordering)
 
 
-def library_cards(page_items: list[Specimen]) -> list[Specimen]:
-    """Attach ``card_image`` (the image a card shows) to each specimen of a page, in 1 query."""
+def library_cards(page_items: list[Specimen], *, light: str = "") -> list[Specimen]:
+    """Attach ``card_image`` (the image a card shows) to each specimen of a page, in 1 query.
+
+    :param light: the light the library is filtered by: a specimen photographed under it
+        shows that photograph (a UV search shows UV thumbnails); otherwise visible light,
+        otherwise its first image.
+    """
+    preferred = light if light in LightSource.values else LightSource.VISIBLE
+
+    def rank(image: SpecimenImage) -> int:
+        if image.light_source == preferred:
+            return 0
+        return 1 if image.light_source == LightSource.VISIBLE else 2
+
     ids = [specimen.pk for specimen in page_items]
     first: dict[int, SpecimenImage] = {}
     images = SpecimenImage.objects.filter(specimen_id__in=ids).order_by("specimen_id", "sort_order")
     for image in images.only("id", "specimen_id", "light_source", "caption", "sort_order"):
         current = first.get(image.specimen_id)
-        if current is None or (
-            image.light_source == LightSource.VISIBLE
-            and current.light_source != LightSource.VISIBLE
-        ):
+        if current is None or rank(image) < rank(current):
             first[image.specimen_id] = image
     for specimen in page_items:
         specimen.card_image = first.get(specimen.pk)
@@ -169,6 +178,16 @@ def glossary_term_specimens(*, user: Any, term: GlossaryTerm) -> QuerySet[Specim
 class SimilarImage:
     image: SpecimenImage
     distance: int
+
+    @property
+    def similarity(self) -> str:
+        """The distance in words (``imaging.SIMILARITY_SCALE``), English and stable."""
+        return imaging.similarity_of(self.distance)[0]
+
+    @property
+    def similarity_label(self) -> str:
+        """The distance in words, translated for the page."""
+        return imaging.similarity_of(self.distance)[1]
 
 
 def images_similar(

@@ -53,7 +53,7 @@ def library(request):
     )
     queryset = selectors.specimens_library(user=request.user, filters=filters)
     page = Paginator(queryset, PAGE_SIZE).get_page(params.get("page"))
-    selectors.library_cards(page.object_list)
+    selectors.library_cards(page.object_list, light=filters.light_source)
     query = params.copy()
     query.pop("page", None)
     facets = selectors.library_facets(user=request.user)
@@ -88,7 +88,33 @@ def library(request):
     )
 
 
+def _numbered_regions(image: SpecimenImage, features: dict[int, str]) -> list[dict]:
+    """An image's marked regions numbered 1, 2, 3 as the viewer shows them, each with the
+    name of its linked feature — only if that feature is one of the specimen's own."""
+    numbered = []
+    for number, region in enumerate(image.regions or [], start=1):
+        if not isinstance(region, dict):
+            continue
+        feature = region.get("feature")
+        shape = (
+            {"points": region["points"]}
+            if "points" in region
+            else {key: region.get(key) for key in ("x", "y", "w", "h")}
+        )
+        numbered.append(
+            {
+                **shape,
+                "number": number,
+                "label": region.get("label", ""),
+                "feature": feature if feature in features else None,
+                "feature_name": features.get(feature, ""),
+            }
+        )
+    return numbered
+
+
 def _viewer_images(specimen: Specimen) -> list[dict]:
+    features = {feature.pk: str(feature.term.term) for feature in specimen.features.all()}
     return [
         {
             "id": image.pk,
@@ -98,7 +124,7 @@ def _viewer_images(specimen: Specimen) -> list[dict]:
             "caption": image.caption,
             "width": image.width,
             "height": image.height,
-            "regions": image.regions,
+            "regions": _numbered_regions(image, features),
             "zoom": image.zoom_url,
             "display": image.display_url,
             "thumbnail": image.thumbnail_url,
@@ -114,12 +140,23 @@ def detail(request, pk: int):
     """A specimen: header, image viewer with light switch, features, forgeries, similar."""
     specimen = selectors.specimen_detail(user=request.user, pk=pk)
     user = request.user
+    images = _viewer_images(specimen)
+    marked = [image for image in images if image["regions"]]
+    # Each feature lists the regions linked to it, wherever they are marked.
+    by_feature: dict[int, list[dict]] = {}
+    for image in marked:
+        for region in image["regions"]:
+            if region["feature"]:
+                by_feature.setdefault(region["feature"], []).append({**region, "image": image})
+    for feature in specimen.features.all():
+        feature.marked_regions = by_feature.get(feature.pk, [])
     return render(
         request,
         "specimens/detail.html",
         {
             "specimen": specimen,
-            "images": _viewer_images(specimen),
+            "images": images,
+            "marked_images": marked,
             "lights": _lights(specimen.images.all()),
             "reference": selectors.reference_visible(user=user, specimen=specimen),
             "forgeries": list(selectors.forgeries_visible(user=user, specimen=specimen))

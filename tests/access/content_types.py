@@ -18,7 +18,7 @@ from .matrix import (
     register,
     signed_in,
 )
-from .media_probes import document_attach_to, media_probes
+from .media_probes import document_attach_to, image_attach_to, image_probes, media_probes
 
 # --- probes any shared content type can reuse ------------------------------------------
 
@@ -416,7 +416,7 @@ register(
 # --- specimens -----------------------------------------------------------------------------
 
 
-def _noise_png(seed: int, size=(96, 64)) -> bytes:
+def _noise_png(seed: int, size=(480, 320)) -> bytes:
     """A small image unlike any other (random blocks), made in memory."""
     import io
     import random
@@ -736,6 +736,8 @@ def _make_alert(title, owner, distribution, released):
     distribution_apply(
         item=alert, distribution=Distribution.from_data(distribution, allows_public=False)
     )
+    # Its own image (a media kind of its own: ``alert-images``), before the revision.
+    image_attach_to(alert, role="forgery", light_source="uv")
     lifecycle_history_make(alert)
     return alert
 
@@ -766,12 +768,31 @@ def _alert_probes():
         api_detail_probe("/api/v1/alerts/{pk}", bearer=False),
         api_list_probe("/api/v1/alerts?page_size=100"),
         *admin_probes(AlertBulletin),
+        *image_probes(api_url="/api/v1/alerts/{pk}"),
         home_alert_probe(),
+        home_desk_probe(),
         search_probe(),
         search_api_probe(),
         search_page_probe(),
         search_suggest_probe(),
     ]
+
+
+def home_desk_probe():
+    """The home page's desk: the user's unacknowledged alerts, with their count."""
+
+    def see(client, item, user):
+        response = client.get("/")
+        if user.is_anonymous:
+            assert response.status_code == 302
+            return False
+        assert response.status_code == 200
+        html = response.content.decode()
+        start = html.index('class="card desk"')
+        return item.title in html[start : html.index("</section>", start)]
+
+    # A selection (published, unexpired, unacknowledged): an invisible item never there.
+    return Probe("home-desk", see, reaches=signed_in, exact=False)
 
 
 def home_alert_probe():

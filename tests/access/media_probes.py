@@ -160,3 +160,89 @@ def media_probes(*, api_url: str | None = None, images: bool = False) -> list[Pr
     if images:
         probes += [generic_image_probe("original"), generic_image_probe("zoom")]
     return probes
+
+
+def image_attach_to(item, images: str = "images", **fields):
+    """Give ``item`` one private image (random blocks made in memory) through the
+    platform's checks, with ``fields`` (role, light, regions ...) set on the row."""
+    import random
+
+    from PIL import Image
+
+    relation = type(item)._meta.get_field(images)
+    rng = random.Random(item.pk)
+    small = Image.new("RGB", (12, 8))
+    small.putdata([tuple(rng.randrange(256) for _ in range(3)) for _ in range(96)])
+    out = io.BytesIO()
+    small.resize((480, 320), Image.Resampling.NEAREST).save(out, "PNG")
+    image = relation.related_model(**{relation.field.name: item}, **fields)
+    image.prepared_store(image.prepare_upload(io.BytesIO(out.getvalue())))
+    image.save()
+    return image
+
+
+def image_file_bearer_probe(size: str, images: str = "images"):
+    """An image's file URL fetched with an API token (a national system): the same
+    answers as by session, and the read or the refusal in the access log."""
+
+    def see(client, item, user):
+        from portal.access.audit import is_restricted
+        from portal.media.registry import kind_of
+
+        image = getattr(item, images).first()
+        headers = {}
+        if not user.is_anonymous:
+            from portal.accounts.services import api_token_issue
+
+            _, token = api_token_issue(user=user, name="matrix images")
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+            client.logout()
+        before = _last_record()
+        response = client.get(kind_of(type(image)).url(image.pk, size), **headers)
+        if response.status_code == 200:
+            assert response["Content-Type"].startswith("image/")
+            assert "private" in response["Cache-Control"]
+            b"".join(response.streaming_content)
+            assert _logged(before, item, "read") is is_restricted(item)
+            return True
+        if user.is_anonymous:
+            assert response.status_code == 302, response.status_code
+            return False
+        assert response.status_code == 404, response.status_code
+        assert _logged(before, item, "denied")
+        return False
+
+    return Probe(f"media-image-{size}-bearer", see)
+
+
+def api_images_probe(url_pattern: str, images: str = "images"):
+    """The item's API answer lists its image with the rule-checked file URL, only if
+    the item is visible (the same Bearer token then fetches it)."""
+
+    def see(client, item, user):
+        image = getattr(item, images).first()
+        response = client.get(url_pattern.format(pk=item.pk))
+        if response.status_code != 200:
+            assert response.status_code in {401, 404}, response.status_code
+            assert image.private_url() not in response.content.decode()
+            return False
+        listed = [row["url"] for row in response.json()["images"]]
+        assert listed == [image.private_url()], listed
+        return True
+
+    return Probe("media-api-images", see)
+
+
+def image_probes(*, api_url: str | None = None, images: str = "images") -> list[Probe]:
+    """Every channel of a type's own images: each size by session, the original and a
+    rendition by token, and the item's API listing."""
+    probes = [
+        generic_image_probe(size, images) for size in ("original", "thumbnail", "display", "zoom")
+    ]
+    probes += [
+        image_file_bearer_probe("original", images),
+        image_file_bearer_probe("display", images),
+    ]
+    if api_url:
+        probes.append(api_images_probe(api_url, images))
+    return probes

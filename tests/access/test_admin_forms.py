@@ -42,6 +42,15 @@ def _alert_form(**fields) -> dict:
         "severity": "high",
         "tlp": "amber",
         "distribution_level": "members",
+        # The alert's inline panels of images (none here).
+        "images-TOTAL_FORMS": 0,
+        "images-INITIAL_FORMS": 0,
+        "images-MIN_NUM_FORMS": 0,
+        "images-MAX_NUM_FORMS": 1000,
+        "specimen_images-TOTAL_FORMS": 0,
+        "specimen_images-INITIAL_FORMS": 0,
+        "specimen_images-MIN_NUM_FORMS": 0,
+        "specimen_images-MAX_NUM_FORMS": 1000,
     }
     data.update(fields)
     return data

@@ -119,7 +119,10 @@ async def test_message_shapes_and_acknowledge_empties_the_backlog(users):
     )
     message = await officer.receive_json_from(timeout=5)
     assert message["type"] == "alert.published"
-    assert set(message["alert"]) == {"id", "title", "severity", "tlp", "url", "published_at"}
+    contract = {"id", "title", "severity", "tlp", "url", "published_at"}
+    toast = {"kind", "issuing_country", "document_type", "fraud_type"}
+    assert set(message["alert"]) == contract | toast
+    assert message["alert"]["kind"] == "fraud_alert"
     assert message["alert"]["url"] == f"/alerts/{alert.pk}/"
     assert message["alert"]["tlp"] == "red"
     await officer.disconnect()

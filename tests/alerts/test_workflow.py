@@ -55,6 +55,15 @@ def _admin_form(**overrides):
         "owner_country": "THA",
         "distribution_level": "networks",
         "shared_networks": [],
+        # The inline panels of images (empty: tests/alerts/test_images.py posts them).
+        "images-TOTAL_FORMS": 0,
+        "images-INITIAL_FORMS": 0,
+        "images-MIN_NUM_FORMS": 0,
+        "images-MAX_NUM_FORMS": 1000,
+        "specimen_images-TOTAL_FORMS": 0,
+        "specimen_images-INITIAL_FORMS": 0,
+        "specimen_images-MIN_NUM_FORMS": 0,
+        "specimen_images-MAX_NUM_FORMS": 1000,
         **overrides,
     }
 

@@ -180,7 +180,7 @@ def test_odd_regions_are_400_naming_them(client, users, regions):
     from PIL import Image
 
     photo = io.BytesIO()
-    Image.new("RGB", (40, 30)).save(photo, "PNG")
+    Image.new("RGB", (400, 300)).save(photo, "PNG")
     specimen = _specimen("Specimen")
     response = client.post(
         f"/api/v1/specimens/{specimen.pk}/images",

@@ -130,7 +130,7 @@ def test_the_success_answers_of_the_writes_match_their_schemas(wsgi_client, user
     )  # fmt: skip
     distribution_apply(item=specimen, distribution=Distribution.from_data({"level": "members"}))
     photo = io.BytesIO()
-    Image.new("RGB", (40, 30), (10, 120, 200)).save(photo, "PNG")
+    Image.new("RGB", (400, 300), (10, 120, 200)).save(photo, "PNG")
     photo.seek(0)
 
     answers = {

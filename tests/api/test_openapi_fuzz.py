@@ -60,7 +60,7 @@ def wsgi_app():
         signals.request_finished.connect(close_old_connections)
 
 
-def _png(size=(40, 30)) -> bytes:
+def _png(size=(400, 300)) -> bytes:
     from PIL import Image
 
     out = io.BytesIO()

@@ -63,6 +63,40 @@ def test_published_alert_reaches_andex_screens_live_and_never_fin(
         assert "TLP:AMBER" in toast.inner_text()
         assert _count(officers[name]) == before[name] + 1
     officers["officer.tha"].screenshot(path=str(artifacts / "alert-toast-officer-tha.png"))
+
+    # The toast says what kind of alert it is and sums it up in one line; a critical one
+    # stays (no fading) and offers a close button and an acknowledgement.
+    toast = officers["officer.tha"].locator(f'.toast[data-alert-id="{draft.pk}"]')
+    assert toast.locator(".toast__kind").inner_text() == "New fraud alert"
+    assert toast.locator(".severity").text_content() == "Critical"
+    assert toast.locator(".toast__line").inner_text() == "THA · Visa"
+    assert "toast--sticky" in toast.get_attribute("class")
+    close = toast.get_by_role("button", name="Close the notification: Counterfeit THA visa foils")
+    assert close.is_visible()
+    toast.get_by_role("button", name="Acknowledge").click()
+    toast.get_by_text("Acknowledged").first.wait_for()
+    officers["officer.tha"].wait_for_function(
+        f"document.getElementById('unread-count').dataset.count === '{before['officer.tha']}'"
+    )
+    assert _count(officers["officer.tha"]) == before["officer.tha"]
+    toast.wait_for(state="detached", timeout=5_000)
+
+    # officer.vnm closes it from the keyboard: gone, still unread (only acknowledging reads).
+    vnm = officers["officer.vnm"]
+    vnm.set_viewport_size({"width": 360, "height": 740})
+    vnm.screenshot(path=str(artifacts / "alert-toast-phone.png"))
+    vnm_toast = vnm.locator(f'.toast[data-alert-id="{draft.pk}"]')
+    vnm_toast.get_by_role("button", name="Close the notification").focus()
+    vnm.keyboard.press("Enter")
+    vnm_toast.wait_for(state="detached", timeout=5_000)
+    assert _count(vnm) == before["officer.vnm"] + 1
+    badge = vnm.locator("#unread-count")
+    assert badge.inner_text() == str(before["officer.vnm"] + 1)
+    assert badge.bounding_box()["height"] >= 16  # a readable number, not a thin bar
+    vnm.reload()
+    vnm.locator(".desk").screenshot(path=str(artifacts / "home-desk-phone.png"))
+    assert draft.title in vnm.locator(".desk").inner_text()
+    vnm.set_viewport_size({"width": 1280, "height": 900})
     # officer.fin's page stays quiet, well after the others were told.
     officers["officer.fin"].wait_for_timeout(1500)
     assert officers["officer.fin"].locator(".toast").count() == 0

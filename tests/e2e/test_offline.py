@@ -27,7 +27,7 @@ def _specimen():
     )
     distribution_apply(item=specimen, distribution=Distribution.from_data({"level": "members"}))
     data = io.BytesIO()
-    Image.new("RGB", (320, 200), (20, 90, 160)).save(data, "PNG")
+    Image.new("RGB", (480, 320), (20, 90, 160)).save(data, "PNG")
     data.seek(0)
     image_store(specimen=specimen, file=data, light_source="visible")
     return specimen

@@ -13,7 +13,7 @@ from portal.specimens.services import image_store
 
 
 def picture(
-    size=(320, 200), colour=(180, 40, 40), image_format="JPEG", seed: int | None = None, **save
+    size=(480, 320), colour=(180, 40, 40), image_format="JPEG", seed: int | None = None, **save
 ) -> bytes:
     """An image made in memory (never a binary fixture); ``seed`` draws random blocks."""
     image = Image.new("RGB", size, colour)

@@ -27,7 +27,7 @@ from .test_admin import ADD_URL, _form
 pytestmark = pytest.mark.django_db
 
 
-def noise(size=(64, 48), mode="RGB", seed=1) -> Image.Image:
+def noise(size=(400, 300), mode="RGB", seed=1) -> Image.Image:
     """Random pixels: any lossy step changes some of them."""
     channels = len(Image.new(mode, (1, 1)).getbands())
     rng = random.Random(seed)

@@ -59,6 +59,10 @@ BAD_FILES = {
     "bmp": (picture(image_format="BMP"), "BMP images are not accepted"),
     "truncated jpeg": (picture(size=(800, 600), seed=3)[:1500], "damaged or incomplete"),
     "decompression bomb": (_png_declaring(40_000, 40_000), "megapixels"),
+    "too small to see the features": (
+        picture(size=(120, 80)),
+        "This photo is 120 × 80 px; reference images need at least 300 px on the short side",
+    ),
 }
 
 
@@ -178,7 +182,7 @@ def test_png_text_chunks_do_not_survive(client, users, make_specimen):
 
 
 def test_orientation_is_applied_before_stripping(client, users, make_specimen):
-    image = Image.new("RGB", (400, 200), (0, 0, 0))
+    image = Image.new("RGB", (600, 300), (0, 0, 0))
     exif = Image.Exif()
     exif[0x0112] = 6  # rotate 90° when displayed
     out = io.BytesIO()
@@ -186,7 +190,7 @@ def test_orientation_is_applied_before_stripping(client, users, make_specimen):
     specimen = make_specimen()
     response = _upload(client, users["expert.tha"], specimen, out.getvalue())
     assert response.status_code == 201
-    assert (response.json()["width"], response.json()["height"]) == (200, 400)
+    assert (response.json()["width"], response.json()["height"]) == (300, 600)
 
 
 @pytest.mark.parametrize("image_format", ["JPEG", "PNG", "WEBP", "TIFF"])
@@ -197,7 +201,7 @@ def test_each_accepted_format_is_stored(image_format, client, users, make_specim
     )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["light_source"] == "visible" and body["width"] == 320
+    assert body["light_source"] == "visible" and body["width"] == 480
     image = SpecimenImage.objects.get()
     assert image.file.name.startswith("specimens/originals/")
     assert len(imaging.hashes_split(image.hashes)) == imaging.HASH_COUNT

@@ -21,6 +21,7 @@ from portal.media import storage
 from portal.media.models import PrivateImage, PrivateRendition, validate_image_upload
 from portal.media.storage import private_storage
 
+from ..widgets import RegionsWidget
 from .vocabularies import LightSource
 
 __all__ = ["SpecimenImage", "SpecimenImageRendition", "private_storage"]
@@ -66,6 +67,8 @@ class SpecimenImage(PrivateImage, Orderable):
         default=list,
         blank=True,
         validators=[validate_regions],
+        # The admin draws them (``RegionsWidget``); the help text (in the migrations) is
+        # the JSON's shape, for the API and the folded-away textarea.
         help_text=_(
             'Marked regions, as fractions of the image: [{"x": 0.1, "y": 0.2, "w": 0.3, '
             '"h": 0.1, "label": "UV fibres"}].'
@@ -79,7 +82,7 @@ class SpecimenImage(PrivateImage, Orderable):
         FieldPanel("file"),
         FieldRowPanel([FieldPanel("light_source"), FieldPanel("zone")]),
         FieldPanel("caption"),
-        FieldPanel("regions"),
+        FieldPanel("regions", widget=RegionsWidget),
     ]
 
     class Meta(Orderable.Meta):

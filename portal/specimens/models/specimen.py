@@ -14,9 +14,9 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
-from portal.access.admin_forms import ShareableAdminForm
 from portal.access.models import Shareable
 
+from ..forms import SpecimenAdminForm
 from .vocabularies import DocumentType, FraudType, IcaoCategory, Kind, LightSource, Status
 
 
@@ -95,7 +95,7 @@ class Specimen(Shareable, ClusterableModel):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    base_form_class = ShareableAdminForm
+    base_form_class = SpecimenAdminForm
 
     panels = [
         FieldPanel("title"),

@@ -15,6 +15,7 @@
     if ((select.name || "").indexOf("__prefix__") !== -1) return;
     var multiple = select.multiple;
     var words = select.dataset;
+    var label = select.labels && select.labels[0];
     new window.TomSelect(select, {
       plugins: multiple ? { remove_button: { title: words.chooserRemove || "" } } : [],
       maxOptions: null,
@@ -33,6 +34,12 @@
         },
       },
     });
+    // Tom Select moves the label onto its search box; the <select> it keeps (hidden,
+    // but still read by assistive technology) keeps its name through the same label.
+    if (label) {
+      if (!label.id) label.id = (select.id || select.name) + "-label";
+      select.setAttribute("aria-labelledby", label.id);
+    }
   }
 
   function scan(root) {

@@ -29,20 +29,113 @@
       return { el: el, images: images, zone: images.length ? images[0].zone : "", viewer: null, current: null };
     });
 
+    /* Regions: the outline and its number only; the label text is in the list beside
+     * the viewer, so nothing covers the document's own text. The number sits outside the
+     * outline (above it, or below it at the top edge), never on the marked spot. */
+    var SVG = "http://www.w3.org/2000/svg";
+
+    function regionBounds(r) {
+      if (!Array.isArray(r.points)) return { x: r.x, y: r.y, w: r.w, h: r.h };
+      var xs = r.points.map(function (p) { return p[0]; });
+      var ys = r.points.map(function (p) { return p[1]; });
+      var x = Math.min.apply(null, xs), y = Math.min.apply(null, ys);
+      return { x: x, y: y, w: Math.max(Math.max.apply(null, xs) - x, 0.001), h: Math.max(Math.max.apply(null, ys) - y, 0.001) };
+    }
+
+    function regionElement(r, b) {
+      var box = document.createElement("div");
+      box.className = "region" + (Array.isArray(r.points) ? " region--polygon" : "");
+      box.dataset.regionNumber = String(r.number);
+      if (Array.isArray(r.points)) {
+        var svg = document.createElementNS(SVG, "svg");
+        svg.setAttribute("viewBox", "0 0 1000 1000");
+        svg.setAttribute("preserveAspectRatio", "none");
+        svg.setAttribute("class", "region__shape");
+        var polygon = document.createElementNS(SVG, "polygon");
+        polygon.setAttribute("points", r.points.map(function (p) {
+          return ((p[0] - b.x) / b.w * 1000).toFixed(1) + "," + ((p[1] - b.y) / b.h * 1000).toFixed(1);
+        }).join(" "));
+        polygon.setAttribute("vector-effect", "non-scaling-stroke");
+        svg.appendChild(polygon);
+        box.appendChild(svg);
+      }
+      var badge = document.createElement("span");
+      badge.className = "region__number" + (b.y < 0.08 ? " region__number--below" : "");
+      badge.textContent = String(r.number);
+      box.appendChild(badge);
+      return box;
+    }
+
     function drawRegions(stage) {
       if (!stage.viewer) return;
       stage.viewer.clearOverlays();
+      stage.regionEls = {};
       var img = stage.current;
       if (!img || !regionsToggle || !regionsToggle.checked) return;
       var aspect = img.height / img.width;
       (img.regions || []).forEach(function (r) {
-        var box = document.createElement("div");
-        box.className = "region";
-        var label = document.createElement("span");
-        label.className = "region__label";
-        label.textContent = r.label || "";
-        box.appendChild(label);
-        stage.viewer.addOverlay({ element: box, location: new OSD.Rect(r.x, r.y * aspect, r.w, r.h * aspect) });
+        var b = regionBounds(r);
+        var box = regionElement(r, b);
+        stage.regionEls[r.number] = box;
+        stage.viewer.addOverlay({ element: box, location: new OSD.Rect(b.x, b.y * aspect, b.w, b.h * aspect) });
+      });
+    }
+
+    /* The list of regions beside the viewer: hovering or focusing an entry highlights
+     * its region; choosing it shows that image and zooms to the region. */
+    function highlightRegion(imageId, number) {
+      stages.forEach(function (stage) {
+        Object.keys(stage.regionEls || {}).forEach(function (key) {
+          var on = stage.current && String(stage.current.id) === imageId && key === number;
+          stage.regionEls[key].classList.toggle("is-highlighted", Boolean(on));
+        });
+      });
+    }
+
+    function zoomToRegion(stage, number) {
+      var r = (stage.current.regions || []).filter(function (x) { return String(x.number) === number; })[0];
+      if (!r || !stage.viewer || !stage.viewer.world.getItemCount()) return;
+      var b = regionBounds(r), aspect = stage.current.height / stage.current.width, pad = 0.15;
+      stage.viewer.viewport.fitBoundsWithConstraints(
+        new OSD.Rect(b.x - b.w * pad, (b.y - b.h * pad) * aspect, b.w * (1 + 2 * pad), b.h * (1 + 2 * pad) * aspect)
+      );
+    }
+
+    function setupRegionList() {
+      var entries = Array.prototype.slice.call(group.querySelectorAll("[data-region-entry]"));
+      entries.forEach(function (entry) {
+        var imageId = entry.dataset.regionImage, number = entry.dataset.regionNumber;
+        var on = function () { highlightRegion(imageId, number); };
+        var off = function () { highlightRegion(null, null); };
+        entry.addEventListener("mouseenter", on);
+        entry.addEventListener("focus", on);
+        entry.addEventListener("mouseleave", off);
+        entry.addEventListener("blur", off);
+        entry.addEventListener("click", function () {
+          var stage = stages[0];
+          if (!stage) return;
+          if (!stage.current || String(stage.current.id) !== imageId) {
+            var img = stage.images.filter(function (x) { return String(x.id) === imageId; })[0];
+            if (!img) return;
+            stage.zone = img.zone;
+            if (stage.viewer) {
+              stage.viewer.addOnceHandler("open", function () {
+                setTimeout(function () { zoomToRegion(stage, number); on(); }, 0);
+              });
+            }
+            show(img.light);
+          } else {
+            zoomToRegion(stage, number);
+            on();
+          }
+        });
+      });
+    }
+
+    function markCurrentRegionGroup() {
+      var current = stages[0] && stages[0].current ? String(stages[0].current.id) : "";
+      group.querySelectorAll("[data-region-group]").forEach(function (el) {
+        el.classList.toggle("is-current", el.dataset.regionGroup === current);
       });
     }
 
@@ -112,6 +205,7 @@
           fallback.alt = img.light_label;
         }
       });
+      markCurrentRegionGroup();
       if (window.history && window.history.replaceState) {
         var url = new URL(window.location.href);
         url.searchParams.set("light", light);
@@ -128,6 +222,7 @@
     var requested = new URL(window.location.href).searchParams.get("light");
     var available = buttons.map(function (b) { return b.dataset.light; });
     var first = available.indexOf(requested) >= 0 ? requested : group.dataset.initialLight || available[0];
+    setupRegionList();
     if (first) show(first);
   }
 
