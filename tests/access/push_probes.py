@@ -22,13 +22,13 @@ from .matrix import REGISTRY, Probe, signed_in
 async def _push_seen(registration, item, user, token) -> bool:
     from portal.asgi import application
     from portal.push.services import notify_now
-    from portal.push.testing import hub_settled
+    from portal.push.testing import HANDSHAKE_SECONDS, hub_settled
 
     headers = [(b"origin", b"http://127.0.0.1")]
     if token:
         headers.append((b"authorization", f"Bearer {token}".encode()))
     socket = WebsocketCommunicator(application, f"/{registration.route}", headers=headers)
-    connected, _ = await socket.connect()
+    connected, _ = await socket.connect(timeout=HANDSHAKE_SECONDS)
     if user.is_anonymous:
         assert not connected, "an anonymous socket was accepted"
         return False

@@ -17,6 +17,7 @@ from wagtail.models import APIToken
 from portal.accounts.models import TokenLifetime
 from portal.accounts.services import api_token_issue
 from portal.asgi import application
+from portal.push.testing import HANDSHAKE_SECONDS
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis]
 
@@ -28,7 +29,7 @@ async def _token_socket(user, name="script"):
     socket = WebsocketCommunicator(
         application, "/ws/alerts/", headers=[ORIGIN, (b"authorization", f"Bearer {token}".encode())]
     )
-    connected, _ = await socket.connect()
+    connected, _ = await socket.connect(timeout=HANDSHAKE_SECONDS)
     assert connected
     assert (await socket.receive_json_from(timeout=5))["type"] == "alert.backlog"
     return row, token, socket
@@ -39,7 +40,7 @@ async def _session_socket(client):
     socket = WebsocketCommunicator(
         application, "/ws/alerts/", headers=[ORIGIN, (b"cookie", cookie)]
     )
-    connected, _ = await socket.connect()
+    connected, _ = await socket.connect(timeout=HANDSHAKE_SECONDS)
     assert connected
     assert (await socket.receive_json_from(timeout=5))["type"] == "alert.backlog"
     return socket

@@ -12,6 +12,7 @@ from django.urls import path
 
 from portal.accounts.channels_auth import PortalAuthMiddlewareStack
 from portal.accounts.services import api_token_issue
+from portal.push.testing import HANDSHAKE_SECONDS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,7 +38,7 @@ def application():
 
 async def connect(headers):
     communicator = WebsocketCommunicator(application(), "/ws/whoami/", headers=headers)
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=HANDSHAKE_SECONDS)
     return communicator, connected
 
 

@@ -18,6 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from portal.alerts import services
 from portal.asgi import application
+from portal.push.testing import HANDSHAKE_SECONDS
 from tests.access.matrix import LEVELS, USERS, expected
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.redis]
@@ -39,7 +40,7 @@ async def _socket(user, *, revoked_after_connect=False):
         "/ws/alerts/",
         headers=[(b"origin", b"http://127.0.0.1"), (b"authorization", f"Bearer {token}".encode())],
     )
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=HANDSHAKE_SECONDS)
     assert connected
     if revoked_after_connect:
         await communicator.receive_json_from(timeout=5)  # the backlog
@@ -160,7 +161,7 @@ async def test_anonymous_handshake_is_refused(demo_network):
     communicator = WebsocketCommunicator(
         application, "/ws/alerts/", headers=[(b"origin", b"http://127.0.0.1")]
     )
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=HANDSHAKE_SECONDS)
     assert not connected
     await communicator.disconnect()
 
@@ -171,7 +172,7 @@ async def test_socket_closes_on_sign_out_and_deactivation(users, client):
     communicator = WebsocketCommunicator(
         application, "/ws/alerts/", headers=[(b"origin", b"http://127.0.0.1"), (b"cookie", cookie)]
     )
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=HANDSHAKE_SECONDS)
     assert connected
     await communicator.receive_json_from(timeout=5)
     await sync_to_async(client.post)("/accounts/logout/")

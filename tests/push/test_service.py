@@ -16,7 +16,7 @@ from portal.access.distribution import Distribution, distribution_apply
 from portal.access.models import Country
 from portal.asgi import application
 from portal.push import services as push
-from portal.push.testing import hub_settled
+from portal.push.testing import HANDSHAKE_SECONDS, hub_settled
 from tests.shareable_app import push as notice_push
 from tests.shareable_app.models import Notice
 
@@ -32,7 +32,7 @@ async def _socket(user, path="/ws/test-notices/"):
         path,
         headers=[(b"origin", b"http://127.0.0.1"), (b"authorization", f"Bearer {token}".encode())],
     )
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=HANDSHAKE_SECONDS)
     assert connected
     return communicator
 
