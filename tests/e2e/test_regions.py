@@ -64,7 +64,7 @@ def test_expert_draws_and_labels_a_region(page, live_server, demo_network, artif
     assert 0 < region["w"] < 0.6 and 0 < region["h"] < 0.6
 
     page.goto(f"{live_server.url}/specimens/{specimen.pk}/?light=visible")
-    page.wait_for_function("document.querySelector('[data-stage]').dataset.loaded === 'visible'")
+    page.wait_for_function("document.querySelector('[data-stage]')?.dataset.loaded === 'visible'")
     entry = page.locator(f'[data-region-entry][data-region-image="{image.pk}"]')
     assert entry.count() == 1
     assert "Laminate lifted at the photo" in entry.inner_text()
@@ -75,7 +75,7 @@ def test_expert_draws_and_labels_a_region(page, live_server, demo_network, artif
 
     # A polygon marked under UV: choosing its entry shows the UV image and the polygon.
     page.locator(f'[data-region-entry][data-region-image="{images["uv"].pk}"]').click()
-    page.wait_for_function("document.querySelector('[data-stage]').dataset.loaded === 'uv'")
+    page.wait_for_function("document.querySelector('[data-stage]')?.dataset.loaded === 'uv'")
     assert page.locator(".region--polygon polygon").count() == 1
     assert page.locator(".region--polygon .region__number").inner_text() == "1"
     page.screenshot(path=str(artifacts / "regions-specimen-uv-polygon.png"), full_page=True)

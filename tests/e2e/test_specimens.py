@@ -55,11 +55,13 @@ def test_officer_switches_light_and_compares(page, live_server, demo_network, ar
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Specimens").click()
     page.get_by_role("link", name="Counterfeit THA passport").click()
+    # The click does not wait for the next page: the list has no stage.
+    page.wait_for_url(f"**/specimens/{forgery.pk}/**")
     stage = page.locator("[data-stage]")
-    page.wait_for_function("document.querySelector('[data-stage]').dataset.loaded === 'visible'")
+    page.wait_for_function("document.querySelector('[data-stage]')?.dataset.loaded === 'visible'")
 
     page.get_by_role("button", name="Ultraviolet (UV)").click()
-    page.wait_for_function("document.querySelector('[data-stage]').dataset.loaded === 'uv'")
+    page.wait_for_function("document.querySelector('[data-stage]')?.dataset.loaded === 'uv'")
     assert stage.get_attribute("data-current-image") == str(forged_images["uv"].pk)
     assert (
         page.get_by_role("button", name="Ultraviolet (UV)").get_attribute("aria-pressed") == "true"
