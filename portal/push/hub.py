@@ -46,16 +46,22 @@ PONG = "push.pong"
 
 
 def _admitted(
-    *, keys: list[str], previous: list[str], user_ids: list[int], item: tuple[int, int]
+    *,
+    keys: list[str],
+    previous: list[str],
+    user_ids: list[int],
+    item: tuple[int, int],
+    held_keys: rule.UsersKeysCache,
 ) -> set[int]:
     """The users among ``user_ids`` who may see the item now and could not before: the
-    users' keys and the item's (``item``: content type id, id) are read from the database
-    at this moment, and a user must meet both the event's keys and the item's current
-    ones — an item narrowed or unpublished since the event was sent reaches only those
-    who may still see it (four queries whatever the number of users)."""
+    users' keys (through the hub's cache, good while the keys epoch stands still) and the
+    item's (``item``: content type id, id) are as the database has them at this moment,
+    and a user must meet both the event's keys and the item's current ones — an item
+    narrowed or unpublished since the event was sent reaches only those who may still see
+    it (two queries when the users are known, five when not, whatever their number)."""
     content_type_id, object_id = item
     now = rule.stored_keys(content_type_id=content_type_id, object_id=object_id)
-    held = rule.users_keys(user_ids)
+    held = held_keys.get(user_ids)
     return {
         uid
         for uid in user_ids
@@ -117,6 +123,7 @@ class Hub:
         self.writing: asyncio.Task | None = None
         self.pings: dict[str, asyncio.Future] = {}  # ping id -> its waiter in this loop
         self.lock = asyncio.Lock()  # joins and leaves change Redis membership in order
+        self.held_keys = rule.UsersKeysCache()  # the local users' keys, per keys epoch
 
     async def join(self, consumer: PushConsumer, names: list[str]) -> None:
         async with self.lock:
@@ -251,6 +258,7 @@ class Hub:
             previous=list(event.get("previous_keys") or ()),
             user_ids=sorted({consumer.user.pk for consumer in waiting}),
             item=(event["content_type_id"], event["item_id"]),
+            held_keys=self.held_keys,
         )
         text = event["text"]
         # The same message twice on one screen is never useful (an item published, then

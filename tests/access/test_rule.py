@@ -58,6 +58,83 @@ def test_users_keys_in_bulk_are_the_keys_of_each_user(users, django_assert_num_q
     assert bulk[users["trainer.phl"].pk] == {"public"}
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        "deactivated",
+        "made_superuser",
+        "moved_country",
+        "joined_group",
+        "left_group",
+        "group_renamed",
+        "country_left_network",
+        "country_joined_network",
+        "network_renamed",
+        "raw_sql",
+    ],
+)
+def test_the_keys_cache_reads_again_after_any_change_to_what_users_hold(users, change):
+    """The push hub keeps users' keys while the keys epoch stands still; every kind of
+    change moves the epoch (database triggers, whatever issues the write: the ORM, a bulk
+    ``update`` or raw SQL), and the next read gives the new keys."""
+    from django.contrib.auth.models import Group
+    from django.db import connection
+
+    from portal.access.models import Network, NetworkMembership, User
+
+    officer = users["officer.vnm"]
+    expert = users["expert.tha"]
+    cache = rule.UsersKeysCache()
+    ids = [officer.pk, expert.pk]
+    before = cache.get(ids)
+    assert before == rule.users_keys(ids)
+    epoch = rule.keys_epoch()
+    assert epoch is not None
+    assert cache.get(ids) == before and rule.keys_epoch() == epoch  # nothing moved it
+
+    experts = Group.objects.get(name="Document experts")
+    if change == "deactivated":
+        User.objects.filter(pk=officer.pk).update(is_active=False)
+    elif change == "made_superuser":
+        User.objects.filter(pk=officer.pk).update(is_superuser=True)
+    elif change == "moved_country":
+        User.objects.filter(pk=officer.pk).update(country_id="FIN")
+    elif change == "joined_group":
+        officer.groups.add(experts)
+    elif change == "left_group":
+        expert.groups.remove(experts)
+    elif change == "group_renamed":
+        Group.objects.filter(pk=experts.pk).update(name="Former experts")
+    elif change == "country_left_network":
+        NetworkMembership.objects.filter(country_id="VNM", network__slug="andex").delete()
+    elif change == "country_joined_network":
+        NetworkMembership.objects.create(
+            country_id="VNM", network=Network.objects.get(slug="rnde-europe")
+        )
+    elif change == "network_renamed":
+        Network.objects.filter(slug="andex").update(slug="andex-2")
+    elif change == "raw_sql":
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE access_user SET country_id = 'FIN' WHERE id = %s", [officer.pk])
+
+    assert rule.keys_epoch() != epoch
+    after = cache.get(ids)
+    assert after == rule.users_keys(ids)
+    assert after != before
+
+
+def test_the_keys_epoch_stands_still_for_what_does_not_change_keys(users):
+    """A sign-in writes ``last_login``: not a change of keys, so the cache holds."""
+    from django.utils import timezone
+
+    from portal.access.models import User
+
+    epoch = rule.keys_epoch()
+    User.objects.filter(pk=users["officer.vnm"].pk).update(last_login=timezone.now())
+    User.objects.filter(pk=users["officer.vnm"].pk).update(country_id="VNM")  # the same
+    assert rule.keys_epoch() == epoch
+
+
 def test_item_keys_follow_the_distribution(users):
     item = notice({"level": "networks", "networks": ["andex"]})
     assert rule.item_keys(item) == {"experts:THA", "country:THA", "network:andex"}

@@ -3,7 +3,7 @@
 from .audit import AccessRecord, AppendOnlyError
 from .geography import Country, Network, NetworkMembership
 from .shareable import DistributionLevel, Shareable, VisibilityKey
-from .users import ROLE_GROUP_NAMES, Role, User
+from .users import ROLE_GROUP_NAMES, KeysEpoch, Role, User
 
 __all__ = [
     "ROLE_GROUP_NAMES",
@@ -11,6 +11,7 @@ __all__ = [
     "AppendOnlyError",
     "Country",
     "DistributionLevel",
+    "KeysEpoch",
     "Network",
     "NetworkMembership",
     "Role",

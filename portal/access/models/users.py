@@ -64,3 +64,23 @@ class User(AbstractUser):
     @property
     def role_labels(self) -> list[str]:
         return [Role(role).label for role in self.roles]
+
+
+class KeysEpoch(models.Model):
+    """One row counting the changes to what users hold (``rule.users_keys``'s inputs).
+
+    Database triggers (migration ``access.0006``) raise ``value`` whenever a user's
+    activity, superuser flag or country, a user's groups, a group's name, a network's
+    slug or a country's membership of a network changes — whatever writes it: the ORM,
+    a bulk update, a migration or raw SQL. A process may keep users' keys as long as the
+    counter has not moved (the push hub does, ``portal.push.hub``): no write path can
+    forget to tell it.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("keys epoch")
+
+    def __str__(self) -> str:
+        return str(self.value)
