@@ -14,16 +14,17 @@ EDITING_ACTIONS = frozenset({"add", "change", "delete", "publish", "unpublish", 
 class ShareablePermissionPolicy(BasePermissionPolicy):
     """Admin permissions of a shared content type, answered by ``portal.access.rule``.
 
-    Experts of a country (and superusers) may add items; viewing an item follows its
-    view keys and editing or deleting it its change keys, so an expert of one country
-    never meets another country's drafts in the admin.
+    Holders of the type's editing roles of a country (``rule.editor_roles``: experts
+    unless the type names others, e.g. trainers for courses), and superusers, may add
+    items; viewing an item follows its view keys and editing or deleting it its change
+    keys, so an expert of one country never meets another country's drafts in the admin.
     """
 
     def user_has_permission(self, user, action):
         if not (user.is_authenticated and user.is_active):
             return False
         if action in EDITING_ACTIONS:
-            return rule.can_create(user)
+            return rule.can_create(user, self.model)
         return True
 
     def user_has_any_permission(self, user, actions):
@@ -31,7 +32,7 @@ class ShareablePermissionPolicy(BasePermissionPolicy):
 
     def users_with_any_permission(self, actions):
         if set(actions) & EDITING_ACTIONS:
-            return rule.creators()
+            return rule.creators(self.model)
         return get_user_model().objects.filter(is_active=True)
 
     def user_has_permission_for_instance(self, user, action, instance):

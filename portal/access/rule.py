@@ -57,6 +57,28 @@ def experts_key(code: str) -> str:
     return f"experts:{code}"
 
 
+#: The key prefix of each role that may edit a country's items: ``experts:PHL`` is held by
+#: the experts of PHL, ``trainers:PHL`` by its trainers. A shared type names the roles
+#: that edit it (``editor_roles``; experts when it names none).
+EDITOR_KEY_PREFIXES = {Role.EXPERT: "experts", Role.TRAINER: "trainers", Role.CHAIR: "chairs"}
+DEFAULT_EDITOR_ROLES = (Role.EXPERT,)
+
+
+def editor_roles(model: Any) -> tuple[str, ...]:
+    """The roles whose holders of the owner country edit items of ``model``."""
+    return tuple(getattr(model, "editor_roles", None) or DEFAULT_EDITOR_ROLES)
+
+
+def editor_key(role: str, code: str) -> str:
+    """The change key held by the holders of ``role`` in country ``code``."""
+    return f"{EDITOR_KEY_PREFIXES[role]}:{code}"
+
+
+def editor_keys(model: Any, code: str) -> set[str]:
+    """The keys of the editors of an item of ``model`` owned by ``code``."""
+    return {editor_key(role, code) for role in editor_roles(model)}
+
+
 def user_key(user_id: int) -> str:
     return f"user:{user_id}"
 
@@ -76,8 +98,12 @@ def _keys_held(
     is_expert: bool,
     group_ids: Iterable[int],
     networks: Iterable[str],
+    roles: Iterable[str] = (),
 ) -> frozenset[str]:
-    """What an active user holds: the one definition behind ``user_keys`` and ``users_keys``."""
+    """What an active user holds: the one definition behind ``user_keys`` and ``users_keys``.
+
+    ``roles``: the user's roles; each editing role other than expert adds its key of
+    the user's country (``trainers:PHL``)."""
     keys = {PUBLIC, MEMBERS, user_key(user_id)}
     if is_superuser:
         keys.add(ALL)
@@ -86,6 +112,11 @@ def _keys_held(
         keys.add(country_key(country))
         if is_expert:
             keys.add(experts_key(country))
+        keys.update(
+            editor_key(role, country)
+            for role in roles
+            if role in EDITOR_KEY_PREFIXES and role != Role.EXPERT
+        )
         keys.update(network_key(slug) for slug in networks)
     return frozenset(keys)
 
@@ -114,6 +145,7 @@ def user_keys(user: User | AnonymousUser | None) -> frozenset[str]:
         is_expert=bool(user.country_id) and user.has_role(Role.EXPERT),
         group_ids=user.groups.values_list("pk", flat=True),
         networks=networks,
+        roles=user.roles if user.country_id else (),
     )
     user._portal_visibility_keys = frozen
     return frozen
@@ -149,6 +181,7 @@ def users_keys(user_ids: Iterable[int]) -> dict[int, frozenset[str]]:
     ):
         networks.setdefault(code, []).append(slug)
     expert_group = ROLE_GROUP_NAMES[Role.EXPERT]
+    role_of_group = {name: role for role, name in ROLE_GROUP_NAMES.items()}
     for pk, is_superuser, country in rows:
         result[pk] = _keys_held(
             user_id=pk,
@@ -157,6 +190,7 @@ def users_keys(user_ids: Iterable[int]) -> dict[int, frozenset[str]]:
             is_expert=any(name == expert_group for _, name in groups[pk]),
             group_ids=[gid for gid, _ in groups[pk]],
             networks=networks.get(country, []),
+            roles=[role_of_group[name] for _, name in groups[pk] if name in role_of_group],
         )
     return result
 
@@ -251,9 +285,10 @@ def compute_item_keys(item: Shareable) -> dict[str, set[str]]:
     model_name = item._meta.model_name
     owner = item.owner_country_id
     grants = _grant_keys(item, (f"change_{model_name}", f"view_{model_name}"))
-    change = {experts_key(owner)} | grants[f"change_{model_name}"]
+    editors = editor_keys(type(item), owner)
+    change = editors | grants[f"change_{model_name}"]
     # A named co-editor must see what they edit; a viewer grant widens view only.
-    view = {experts_key(owner)} | change | grants[f"view_{model_name}"]
+    view = editors | change | grants[f"view_{model_name}"]
     if item.is_released():
         level = item.distribution_level
         view.add(country_key(owner))
@@ -457,26 +492,27 @@ def can_change(user: Any, item: Shareable) -> bool:
     return can(user, CHANGE, item)
 
 
-def can_create(user: Any) -> bool:
-    """Whether ``user`` may create shared items: experts with a country, and superusers."""
+def can_create(user: Any, model: Any = None) -> bool:
+    """Whether ``user`` may create shared items (of ``model``: its ``editor_roles``;
+    experts when none is named) — holders of those roles with a country, and superusers."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.is_superuser or (bool(user.country_id) and user.has_role(Role.EXPERT))
+    return user.is_superuser or (
+        bool(user.country_id) and any(user.has_role(role) for role in editor_roles(model))
+    )
 
 
-def creators() -> models.QuerySet:
-    """The users ``can_create`` allows, as a queryset (for Wagtail's "who may edit" lists):
-    active superusers, and active experts of a country."""
+def creators(model: Any = None) -> models.QuerySet:
+    """The users ``can_create`` allows (for ``model``), as a queryset (for Wagtail's "who
+    may edit" lists): active superusers, and active holders of its editing roles."""
     from django.db.models import Q
 
-    from .models import ROLE_GROUP_NAMES
+    from .models import ROLE_GROUP_NAMES, User
 
+    names = [ROLE_GROUP_NAMES[role] for role in editor_roles(model)]
     return (
         User.objects.filter(is_active=True)
-        .filter(
-            Q(is_superuser=True)
-            | Q(country__isnull=False, groups__name=ROLE_GROUP_NAMES[Role.EXPERT])
-        )
+        .filter(Q(is_superuser=True) | Q(country__isnull=False, groups__name__in=names))
         .distinct()
     )
 
@@ -546,3 +582,120 @@ def get_visible_or_404(*, user: Any, queryset: models.QuerySet, action: str = VI
         raise Http404("No such item, or you may not see it.") from exc
     audit.item_read(user=user, item=item)
     return item
+
+
+# --- items inside items, learners' records, width (training) ---------------------------
+
+
+def visible_through(
+    *, user: Any, queryset: models.QuerySet, lookup: str, model: type, action: str = VIEW
+) -> models.QuerySet:
+    """Rows of ``queryset`` whose shared item (reached by ``lookup``, e.g.
+    ``"module__course"``, an item of ``model``) ``user`` may view (or change): a course's
+    lessons, quizzes and questions are visible exactly when their course is."""
+    items = visible_to(user=user, queryset=model._default_manager.all(), action=action)
+    return queryset.filter(**{f"{lookup}__in": items.values("pk")})
+
+
+def own_records(*, user: Any, queryset: models.QuerySet, field: str = "user") -> models.QuerySet:
+    """A person's own records (enrolments, attempts, certificates): the rows of
+    ``queryset`` whose ``field`` is ``user`` — none for anonymous or inactive users."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    return queryset.filter(**{field: user.pk})
+
+
+def users_who_may_view(*, item: Shareable, users: models.QuerySet) -> list:
+    """The users of ``users`` who may view ``item`` now (three queries for the users'
+    keys, one for the item's)."""
+    keys = item_keys(item)
+    candidates = list(users.filter(is_active=True))
+    held = users_keys(u.pk for u in candidates)
+    return [u for u in candidates if keys_allow(held.get(u.pk, ()), keys)]
+
+
+def distribution_view_keys(
+    *,
+    model: Any,
+    owner: str,
+    level: str,
+    countries: Iterable[str] = (),
+    networks: Iterable[str] = (),
+) -> set[str]:
+    """The view keys a *released* item of ``model`` owned by ``owner`` would carry with
+    this distribution (grants aside): what a form about to save it compares."""
+    view = editor_keys(model, owner) | {country_key(owner)}
+    if level == DistributionLevel.COUNTRIES:
+        view.update(country_key(code) for code in countries)
+    elif level == DistributionLevel.NETWORKS:
+        view.update(network_key(slug) for slug in networks)
+    elif level == DistributionLevel.MEMBERS:
+        view.add(MEMBERS)
+    elif level == DistributionLevel.PUBLIC:
+        view.add(PUBLIC if getattr(model, "allows_public", True) else MEMBERS)
+    return view
+
+
+def keys_not_covered(keys: Iterable[str], bound: Iterable[str]) -> set[str]:
+    """The keys of ``keys`` some holder of which holds none of ``bound``: an item with
+    ``keys`` is seen by nobody who may not see an item with ``bound`` exactly when this
+    is empty (``public`` ⊃ ``members`` ⊃ networks ⊃ countries ⊃ a country's editors).
+
+    - ``public`` is covered only by ``public``; ``members`` by ``public`` or ``members``;
+    - ``country:X`` by those, ``country:X`` or a network X belongs to *today* (a country
+      joining a network later widens what its officers see of both items alike);
+    - ``experts:X`` / ``trainers:X`` by those, or the same key;
+    - ``network:N`` by those, ``network:N`` or every member country of N listed;
+    - ``user:`` and ``group:`` grants by the grantees' own keys now;
+    - ``*`` (superusers) holds everything anyway and is never asked about.
+    """
+    from .models import Network
+
+    bound = set(bound)
+    if PUBLIC in bound:
+        return set()
+    member_wide = MEMBERS in bound
+    bound_networks = {k.split(":", 1)[1] for k in bound if k.startswith(network_key(""))}
+    networks_of: dict[str, set[str]] = {}
+    for code, slug in NetworkMembership.objects.values_list("country_id", "network__slug"):
+        networks_of.setdefault(code, set()).add(slug)
+
+    def country_covered(code: str) -> bool:
+        return (
+            member_wide
+            or country_key(code) in bound
+            or bool(networks_of.get(code, set()) & bound_networks)
+        )
+
+    missing = set()
+    for key in set(keys):
+        kind, _, value = key.partition(":")
+        if key == ALL:
+            continue
+        if key == PUBLIC:
+            covered = False
+        elif key == MEMBERS:
+            covered = member_wide
+        elif kind == "country":
+            covered = country_covered(value)
+        elif kind in EDITOR_KEY_PREFIXES.values():
+            covered = key in bound or country_covered(value)
+        elif kind == "network":
+            members = set(
+                Network.objects.filter(slug=value).values_list("memberships__country_id", flat=True)
+            ) - {None}
+            covered = member_wide or key in bound or all(country_covered(c) for c in members)
+        elif kind == "user":
+            held = users_keys([int(value)]).get(int(value), frozenset())
+            covered = key in bound or keys_allow(held, bound)
+        elif kind == "group":
+            from django.contrib.auth import get_user_model
+
+            members = get_user_model().objects.filter(groups__pk=int(value))
+            held = users_keys(members.values_list("pk", flat=True))
+            covered = key in bound or all(keys_allow(h, bound) for h in held.values())
+        else:
+            covered = key in bound
+        if not covered:
+            missing.add(key)
+    return missing

@@ -27,7 +27,7 @@ def lifecycle_publication_items(menu_items, request, context):
     user = request.user
     instance = context.get("instance")
     if context.get("view") == "create" or instance is None or instance.pk is None:
-        may_publish = rule.can_create(user) and not model.review_required_for(
+        may_publish = rule.can_create(user, model) and not model.review_required_for(
             getattr(user, "country_id", None)
         )
     else:

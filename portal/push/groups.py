@@ -45,6 +45,9 @@ def key_parse(key: str) -> ParsedKey:
     valid = {
         "country": _CODE.match,
         "experts": _CODE.match,
+        # Editors of another role of a country (``rule.EDITOR_KEY_PREFIXES``: trainers).
+        "trainers": _CODE.match,
+        "chairs": _CODE.match,
         "network": bool,  # expanded to its member countries, never a group name
         "user": str.isdigit,
         "group": str.isdigit,
@@ -79,7 +82,7 @@ def groups_for_keys(keys: Iterable[str]) -> set[str]:
     groups = {EVERYTHING}
     networks, group_ids = [], []
     for kind, value in parsed:
-        if kind in {"country", "experts"}:
+        if kind in {"country", "experts", "trainers", "chairs"}:
             groups.add(country_group(value))
         elif kind == "network":
             networks.append(value)
