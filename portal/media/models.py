@@ -1,4 +1,5 @@
-"""Abstract bases of private media: images (with renditions) and attached documents.
+"""Abstract bases of private media: images (with renditions), attached documents and
+videos.
 
 A content type subclasses them with a foreign key to its shared item (a ``ParentalKey``
 for an admin inline panel) and registers the pair in ``registry``; the files, checks,
@@ -16,7 +17,7 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 
-from .storage import document_path, original_path, private_storage, rendition_path
+from .storage import document_path, original_path, private_storage, rendition_path, video_path
 
 
 class PrivateFieldFile(FieldFile):
@@ -55,6 +56,15 @@ def validate_document_upload(value) -> None:
 
     if value and not getattr(value, "_committed", True):
         prepare(value.file)
+        value.file.seek(0)
+
+
+def validate_video_upload(value) -> None:
+    """Check an uploaded video by its content before anything is stored (admin forms)."""
+    from .videos import prepare
+
+    if value and not getattr(value, "_committed", True):
+        prepare(value.file, clean=False)
         value.file.seek(0)
 
 
@@ -205,6 +215,70 @@ class AttachedDocument(models.Model):
 
     def private_url(self) -> str:
         """The rule-checked URL of the document."""
+        from .registry import kind_of
+
+        return kind_of(type(self)).url(self.pk)
+
+    @property
+    def url(self) -> str:
+        return self.private_url()
+
+
+class PrivateVideo(models.Model):
+    """A video of a shared item (MP4 or WebM), played in the browser after the item's rule.
+
+    The stored file is the upload, checked by content (``videos.prepare``: an MP4's
+    metadata boxes blanked) and put under a random name in the private storage; the
+    uploaded name is never kept. Videos are not re-encoded (a WebM's tags stay: the upload
+    form says to export without location data). Subclasses add the foreign key to their
+    item and set ``media_folder``.
+    """
+
+    media_folder: ClassVar[str] = "media"
+
+    uuid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    file = PrivateFileField(
+        _("video file"),
+        storage=private_storage,
+        upload_to=video_path,
+        max_length=200,
+        validators=[validate_video_upload],
+        help_text=_(
+            "MP4 (H.264) or WebM. An MP4's location, camera and author details are "
+            "removed; a WebM is stored as sent: export it without them."
+        ),
+    )
+    mime_type = models.CharField(max_length=100, editable=False, default="video/mp4")
+    file_size = models.PositiveBigIntegerField(default=0, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.file and not getattr(self.file, "_committed", True):
+            from .videos import prepare
+
+            self.prepared_store(prepare(self.file.file))
+        super().save(*args, **kwargs)
+
+    def prepared_store(self, prepared) -> None:
+        """Put a checked upload in place of the file (not saved to the database yet)."""
+        from django.core.files import File
+
+        self.file.save(f"video.{prepared.extension}", File(prepared.file), save=False)
+        self.mime_type = prepared.mime_type
+        self.file_size = prepared.size
+
+    @property
+    def extension(self) -> str:
+        return self.file.name.rsplit(".", 1)[-1] if self.file else ""
+
+    def private_url(self) -> str:
+        """The rule-checked URL of the video (it answers byte ranges)."""
         from .registry import kind_of
 
         return kind_of(type(self)).url(self.pk)

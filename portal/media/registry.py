@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from portal.access.models import Shareable
 
-from .models import AttachedDocument, PrivateImage
+from .models import AttachedDocument, PrivateImage, PrivateVideo
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,10 @@ class MediaKind:
     def is_image(self) -> bool:
         return issubclass(self.model, PrivateImage)
 
+    @property
+    def is_video(self) -> bool:
+        return issubclass(self.model, PrivateVideo)
+
     def item_of(self, media: models.Model) -> Shareable:
         """The shared item ``media`` belongs to (follows the registered lookup)."""
         found = media
@@ -45,7 +49,8 @@ class MediaKind:
         return found
 
     def url(self, pk: int, size: str = "original") -> str:
-        """The file's URL (images: the original or a rendition)."""
+        """The file's URL (images: the original or a rendition; documents and videos:
+        ``/files/<kind>/<id>/``)."""
         if self.is_image:
             return reverse("media:image-file", kwargs={"kind": self.slug, "pk": pk, "size": size})
         return reverse("media:document-file", kwargs={"kind": self.slug, "pk": pk})
@@ -62,10 +67,12 @@ def _item_model(model: type[models.Model], lookup: str) -> type[models.Model]:
 
 
 def register(*, slug: str, model: type[models.Model], item: str) -> MediaKind:
-    """Register ``model`` (a ``PrivateImage`` or ``AttachedDocument`` subclass) as the
-    media of the shared item reached by the ``item`` lookup."""
-    if not issubclass(model, (PrivateImage, AttachedDocument)):
-        raise TypeError(f"{model.__name__} is neither a PrivateImage nor an AttachedDocument")
+    """Register ``model`` (a ``PrivateImage``, ``AttachedDocument`` or ``PrivateVideo``
+    subclass) as the media of the shared item reached by the ``item`` lookup."""
+    if not issubclass(model, (PrivateImage, AttachedDocument, PrivateVideo)):
+        raise TypeError(
+            f"{model.__name__} is not a PrivateImage, an AttachedDocument or a PrivateVideo"
+        )
     item_model = _item_model(model, item)
     if not issubclass(item_model, Shareable):
         raise TypeError(f"{model.__name__}.{item} leads to {item_model.__name__}, not shared")

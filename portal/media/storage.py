@@ -38,3 +38,9 @@ def document_path(instance: Any, filename: str) -> str:
     """``<folder>/documents/<2 hex>/<uuid>.<ext>`` for an attached document."""
     name = instance.uuid.hex
     return f"{instance.media_folder}/documents/{name[:2]}/{name}.{_extension(filename)}"
+
+
+def video_path(instance: Any, filename: str) -> str:
+    """``<folder>/videos/<2 hex>/<uuid>.<ext>`` for a private video."""
+    name = instance.uuid.hex
+    return f"{instance.media_folder}/videos/{name[:2]}/{name}.{_extension(filename)}"

@@ -6,7 +6,7 @@ model's ``rule.visible_to`` as a subquery); a file of an item the user may not s
 both the refusal and a read of a restricted item's file go to the access log. Responses
 are ``Cache-Control: private`` and vary on the credentials. Behind nginx
 (``PRIVATE_MEDIA_ACCEL_PREFIX``) the bytes go out through an internal X-Accel-Redirect
-location; elsewhere Django streams them.
+location; elsewhere Django streams them (videos by byte ranges, ``video_response``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db.models import Model
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
@@ -24,7 +24,7 @@ from django.views.decorators.http import require_safe
 from portal.access import audit, rule
 from portal.access.views import hidden_asks_login
 
-from . import images, registry, services
+from . import images, registry, services, videos
 from .registry import MediaKind
 
 FILE = audit.Channel.FILE
@@ -143,6 +143,69 @@ def document_response(request, *, kind: MediaKind, pk: int) -> HttpResponse:
     )
 
 
+#: Bytes read at a time when Django streams a range of a video.
+CHUNK = 64 * 1024
+
+
+def _byte_range(stored: FieldFile, first: int, last: int):
+    with stored.open("rb") as source:
+        source.seek(first)
+        left = last - first + 1
+        while left > 0:
+            chunk = source.read(min(CHUNK, left))
+            if not chunk:
+                return
+            left -= len(chunk)
+            yield chunk
+
+
+def video_response(request, *, kind: MediaKind, pk: int) -> HttpResponse:
+    """A video, after the rule of its item, answering byte ranges (``Range: bytes=...``:
+    206 Partial Content, 416 past the end) as browsers ask when they seek.
+
+    The access log records the start of a viewing (a request without a range, or from
+    byte 0) rather than each of the many ranges a player asks for while it plays;
+    refusals are all recorded. Behind nginx the X-Accel-Redirect answer carries no
+    range: nginx answers the ``Range`` of the original request from the file itself.
+    """
+    video = media_visible(request=request, kind=kind, pk=pk, detail="video")
+    header = request.headers.get("Range", "")
+    size = video.file_size or video.file.size
+    try:
+        asked = None if request.headers.get("If-Range") else videos.range_of(header, size)
+    except videos.RangeNotSatisfiable:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        patch_cache_control(response, private=True, no_cache=True)
+        patch_vary_headers(response, ["Cookie", "Authorization"])
+        return response
+    if asked is None or asked[0] == 0:
+        audit.item_read(
+            user=request.user,
+            item=kind.item_of(video),
+            detail=f"video {video.pk}",
+            channel=FILE,
+        )
+    name = f"{kind.slug}-{video.pk}.{video.extension}"
+    if asked is None or getattr(settings, "PRIVATE_MEDIA_ACCEL_PREFIX", ""):
+        response = file_response(
+            request, stored=video.file, content_type=video.mime_type, filename=name
+        )
+    else:
+        first, last = asked
+        response = StreamingHttpResponse(
+            _byte_range(video.file, first, last), status=206, content_type=video.mime_type
+        )
+        response["Content-Range"] = f"bytes {first}-{last}/{size}"
+        response["Content-Length"] = str(last - first + 1)
+        response["Content-Disposition"] = f'inline; filename="{name}"'
+        response["X-Content-Type-Options"] = "nosniff"
+        patch_cache_control(response, private=True, max_age=MAX_AGE)
+        patch_vary_headers(response, ["Cookie", "Authorization"])
+    response["Accept-Ranges"] = "bytes"
+    return response
+
+
 @require_safe
 @hidden_asks_login
 def image_file(request, kind: str, pk: int, size: str):
@@ -156,8 +219,10 @@ def image_file(request, kind: str, pk: int, size: str):
 @require_safe
 @hidden_asks_login
 def document_file(request, kind: str, pk: int):
-    """``/files/<kind>/<id>/``: a registered attached document."""
+    """``/files/<kind>/<id>/``: a registered attached document or video."""
     found = registry.kind(kind)
     if found.is_image:
         raise Http404("No such file.")
+    if found.is_video:
+        return video_response(request, kind=found, pk=pk)
     return document_response(request, kind=found, pk=pk)

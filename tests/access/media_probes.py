@@ -246,3 +246,65 @@ def image_probes(*, api_url: str | None = None, images: str = "images") -> list[
     if api_url:
         probes.append(api_images_probe(api_url, images))
     return probes
+
+
+# === training: video probes (P-video; for a type with videos, e.g. courses) ===
+
+
+def video_attach_to(item, videos: str = "videos", **fields):
+    """Give ``item`` one tiny MP4 through the platform's checks (``videos.prepare``)."""
+    from portal.media.videos import prepare
+    from tests.media.video_bytes import mp4_bytes
+
+    relation = type(item)._meta.get_field(videos)
+    video = relation.related_model(**{relation.field.name: item}, **fields)
+    video.prepared_store(prepare(io.BytesIO(mp4_bytes())))
+    video.save()
+    return video
+
+
+def video_file_probe(*, bearer: bool, videos: str = "videos"):
+    """A video's file URL asked for its first bytes as a player does (``Range``), by
+    session or by an API token: 206 with those bytes if the item is visible, 404 if not,
+    anonymous visitors sent to sign in; the access log records the read or the refusal."""
+
+    def see(client, item, user):
+        from portal.access.audit import is_restricted
+
+        video = getattr(item, videos).first()
+        headers = {"HTTP_RANGE": "bytes=0-15"}
+        if bearer and not user.is_anonymous:
+            from portal.accounts.services import api_token_issue
+
+            _, token = api_token_issue(user=user, name="matrix videos")
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+            client.logout()
+        before = _last_record()
+        response = client.get(video.url, **headers)
+        if response.status_code == 206:
+            assert response["Content-Range"].startswith("bytes 0-15/")
+            assert response["Content-Type"] == video.mime_type
+            assert "private" in response["Cache-Control"]
+            assert len(b"".join(response.streaming_content)) == 16
+            assert _logged(before, item, "read") is is_restricted(item)
+            return True
+        if user.is_anonymous:
+            assert response.status_code == 302, response.status_code
+            assert response["Location"].startswith("/accounts/login/")
+        else:
+            assert response.status_code == 404, response.status_code
+        assert _logged(before, item, "denied")
+        return False
+
+    return Probe("media-video" + ("-bearer" if bearer else ""), see)
+
+
+def video_probes(videos: str = "videos") -> list:
+    """Every channel of a type's videos (its maker calls ``video_attach_to``)."""
+    return [
+        video_file_probe(bearer=False, videos=videos),
+        video_file_probe(bearer=True, videos=videos),
+    ]
+
+
+# === end training: video probes ===
