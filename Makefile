@@ -37,6 +37,8 @@ demo: install
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	@# The daily certificate round (training reminders and expiry), kept going by the worker.
+	$(BIN)/python manage.py training_certificates
 	@echo ""
 	@echo "  The portal is starting at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	@echo "  Sign in with a demo account above; the admin is at http://127.0.0.1:$(PORT)/admin/"
@@ -64,7 +66,7 @@ format: install
 test: install browser lint
 	$(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=25 $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)

@@ -11,6 +11,8 @@ case "${1:-}" in
   migrate)
     shift
     python manage.py migrate --noinput "$@"
+    # The daily certificate round, kept going by the worker (queued once if none waits).
+    python manage.py training_certificates
     exec python manage.py collectstatic --noinput --verbosity 0
     ;;
   worker)

@@ -24,7 +24,15 @@ from portal.core.tasks import enqueue_on_commit, retrying_task
 
 from .backends.database import fulltext_delete, fulltext_write
 from .models import SearchEntry
-from .registry import SearchDocument, SearchType, document_for, search_type_for, search_types
+from .registry import (
+    SearchDocument,
+    SearchType,
+    document_for,
+    keys_item,
+    keys_model,
+    search_type_for,
+    search_types,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -56,10 +64,13 @@ def entry_update(item) -> SearchEntry | None:
         entry_delete(content_type_id=ct.pk, object_id=item.pk)
         return None
     document = document_for(search_type, item)
+    holder = keys_item(search_type, item)
     with transaction.atomic():
         # Keys read under the item's lock are no older than the last committed sync, and
-        # a sync still to come waits for this write, then rewrites the copy itself.
-        rule.item_lock(ct.pk, item.pk)
+        # a sync still to come waits for this write, then rewrites the copy itself. A
+        # part's keys are its holder's (``keys_from``): the holder's lock.
+        if holder is not None:
+            rule.item_lock(ContentType.objects.get_for_model(holder).pk, holder.pk)
         entry, _ = SearchEntry.objects.update_or_create(
             content_type=ct,
             object_id=item.pk,
@@ -93,15 +104,32 @@ def entry_keys(search_type: SearchType, item) -> set[str]:
     """Who may find the item: its stored view keys; every member for reference types."""
     if search_type.open_to_members:
         return {rule.MEMBERS}
-    return rule.item_keys(item)
+    holder = keys_item(search_type, item)
+    return rule.item_keys(holder) if holder is not None else set()
+
+
+def _parts_of(model) -> list[SearchType]:
+    """The registered types whose entries carry the keys of items of ``model``
+    (``keys_from``: a course's lessons)."""
+    return [t for t in search_types() if t.keys_from and issubclass(model, keys_model(t))]
+
+
+def _part_ids(part: SearchType, holder_pk):
+    return part.model._default_manager.filter(**{part.keys_from: holder_pk}).values("pk")
 
 
 def _keys_changed(sender, content_type_id, object_id, view_keys, **kwargs):
-    """Rewrite the copy of an item's keys in the transaction that changed them."""
+    """Rewrite the copy of an item's keys in the transaction that changed them (and of
+    its parts' entries, which carry its keys)."""
     if search_type_for(sender) is not None:
         SearchEntry.objects.filter(content_type_id=content_type_id, object_id=object_id).update(
             view_keys=rule.keys_copy(view_keys)
         )
+    for part in _parts_of(sender):
+        SearchEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(part.model),
+            object_id__in=_part_ids(part, object_id),
+        ).update(view_keys=rule.keys_copy(view_keys))
 
 
 def entry_delete(*, content_type_id: int, object_id: int) -> None:
@@ -156,9 +184,22 @@ def _update_later(model, pk) -> None:
     )
 
 
+def _parts_later(model, pk) -> None:
+    """Sync the entries of the parts that carry this item's keys (its lessons), as the
+    item changed: their documents may quote it, and Elasticsearch's copies of the keys."""
+    for part in _parts_of(model):
+        for part_pk in _part_ids(part, pk).values_list("pk", flat=True):
+            _update_later(part.model, part_pk)
+
+
 def _saved(sender, instance, raw=False, **kwargs):
     if not raw:
         _update_later(sender, instance.pk)
+
+
+def _holder_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _parts_later(sender, instance.pk)
 
 
 def _deleted(sender, instance, **kwargs):
@@ -185,6 +226,8 @@ def _grant_changed(sender, instance, raw=False, **kwargs):
     item = getattr(instance, "content_object", None)
     if item is not None and search_type_for(type(item)) is not None:
         _update_later(type(item), item.pk)
+    if item is not None:
+        _parts_later(type(item), item.pk)
 
 
 def connect() -> None:
@@ -203,6 +246,11 @@ def connect() -> None:
         uid = f"search-{search_type.slug}"
         post_save.connect(_saved, sender=search_type.model, dispatch_uid=uid)
         post_delete.connect(_deleted, sender=search_type.model, dispatch_uid=uid)
+        if search_type.keys_from:
+            # A deleted holder deletes its parts, each with its own signal.
+            post_save.connect(
+                _holder_saved, sender=keys_model(search_type), dispatch_uid=f"{uid}-holder"
+            )
         for index, (model, getter) in enumerate(search_type.dependents):
             handler = _dependent_changed(search_type, getter)
             post_save.connect(handler, sender=model, weak=False, dispatch_uid=f"{uid}-dep{index}")

@@ -55,6 +55,10 @@ class SearchType:
     dependents: tuple[tuple[type[models.Model], Callable[[Any], Any]], ...] = ()
     #: The name of one item, on a result card or a suggestion (``_("Alert")``).
     singular: Any = ""
+    #: For a part of another shared item, seen exactly when that item is (a course's
+    #: lessons): the lookup from ``model`` to it (``"module__course"``). Its entries carry
+    #: that item's view keys, rewritten with them, and are written again when it is saved.
+    keys_from: str = ""
 
     @property
     def label_one(self) -> Any:
@@ -159,6 +163,24 @@ def facet_named(name: str, *, exclude: str = "") -> Facet | None:
 def marks_of(slug: str) -> tuple[Mark, ...]:
     search_type = _types.get(slug)
     return search_type.marks if search_type else ()
+
+
+def keys_item(search_type: SearchType, item) -> Any:
+    """The shared item whose view keys ``item``'s entry carries: itself, or for a part
+    (``keys_from``) the item reached by that lookup (``None`` when the chain is broken)."""
+    for name in search_type.keys_from.split("__") if search_type.keys_from else ():
+        item = getattr(item, name, None)
+        if item is None:
+            return None
+    return item
+
+
+def keys_model(search_type: SearchType) -> type[models.Model]:
+    """The model of ``keys_item`` (``model`` itself unless the type is a part)."""
+    model = search_type.model
+    for name in search_type.keys_from.split("__") if search_type.keys_from else ():
+        model = model._meta.get_field(name).related_model
+    return model
 
 
 def search_type_for(model: type[models.Model]) -> SearchType | None:

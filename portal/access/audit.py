@@ -84,3 +84,24 @@ def item_denied(
         object_id=str(object_id)[:40],
         detail=detail[:200],
     )
+
+
+# === training: quiz === personal records (a certificate) have no distribution.
+def record_read(*, user: Any, record, detail: str = "", channel: str | None = None) -> None:
+    """Record that ``user`` was shown a personal record (their certificate's PDF): not a
+    shared item, so no distribution level; always logged (it names a person)."""
+    request = current_request()
+    if request is None:
+        return
+    _write(
+        request=request,
+        user=user,
+        channel=channel,
+        outcome=AccessRecord.Outcome.READ,
+        item_type=record._meta.label_lower,
+        object_id=str(record.pk)[:40],
+        detail=detail[:200],
+    )
+
+
+# === end training: quiz ===

@@ -13,6 +13,7 @@ from .parser import PortalParser
 from .routers import router as accounts_router
 from .search import router as search_router
 from .specimens import router as specimens_router
+from .training import router as training_router
 
 
 class PortalAPI(NinjaAPI):
@@ -47,7 +48,7 @@ api = PortalAPI(
     title="Document Expert Network API",
     version="1",
     description=(
-        "Alerts, specimens and search of the document-expert network. Authenticate with "
+        "Alerts, specimens, training and search of the document-expert network. Authenticate with "
         "`POST /auth/token` and send `Authorization: Bearer <token>`; a signed-in browser "
         "session works as well. Items not shared with you are 404."
     ),
@@ -62,3 +63,4 @@ api.add_router("", accounts_router)
 api.add_router("", specimens_router)
 api.add_router("", alerts_router)
 api.add_router("", search_router)
+api.add_router("", training_router)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "portal.specimens",
     "portal.push",
     "portal.alerts",
+    "portal.training",
     "search",
     # Not installed: Wagtail's embeds (fetched from outside the portal) and form pages
     # (unused). Wagtail's images and documents stay installed only because the admin's
@@ -261,6 +262,9 @@ STATICFILES_DIRS = [
 PRIVATE_MEDIA_ACCEL_PREFIX = os.environ.get("PRIVATE_MEDIA_ACCEL_PREFIX", "")
 # Attached documents (portal/media/documents.py): PDF and office files, metadata removed.
 MEDIA_DOCUMENT_MAX_BYTES = int(os.environ.get("MEDIA_DOCUMENT_MAX_BYTES", 50 * 1024 * 1024))
+# Videos (portal/media/videos.py): MP4 or WebM by content, stored as sent, served by ranges.
+# nginx's client_max_body_size (deploy/nginx.conf) must let this through.
+MEDIA_VIDEO_MAX_BYTES = int(os.environ.get("MEDIA_VIDEO_MAX_BYTES", 200 * 1024 * 1024))
 # Renditions up to this longest side are made in the request that first asks for them;
 # larger ones (the 4096-pixel zoom) by a background task, a smaller one standing in.
 MEDIA_RENDITION_INLINE_MAX_SIDE = int(os.environ.get("MEDIA_RENDITION_INLINE_MAX_SIDE", "1600"))

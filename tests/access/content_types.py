@@ -18,7 +18,14 @@ from .matrix import (
     register,
     signed_in,
 )
-from .media_probes import document_attach_to, image_attach_to, image_probes, media_probes
+from .media_probes import (
+    document_attach_to,
+    image_attach_to,
+    image_probes,
+    media_probes,
+    video_attach_to,
+    video_probes,
+)
 
 # --- probes any shared content type can reuse ------------------------------------------
 
@@ -242,6 +249,10 @@ def _forms_naming(model) -> list[tuple[str, str, bool]]:
         viewset = snippet.snippet_viewset
         form_class = viewset.get_form_class(for_update=False)
         for name, field in form_class.base_fields.items():
+            if name in getattr(form_class, "parent_fields", ()):
+                # The item a part belongs to (a training image's course), chosen among the
+                # items the user may *change*: tests/training/test_admin.py.
+                continue
             if names_shared_items(field) and field.queryset.model is model:
                 chooser = isinstance(field.widget, BaseChooser)
                 found.append((reverse(viewset.get_url_name("add")), name, chooser))
@@ -823,3 +834,188 @@ register(
         levels=tuple(level for level in LEVELS if level != "public"),
     )
 )
+
+
+# === training: courses (T1's registration, extended by the matrix helper) ===
+# A course carries its parts: a module with a lesson, a quiz (one choice question) and an
+# uploaded training image. The parts have no distribution of their own: each of their
+# channels must show them exactly when the course is visible (the same EXPECTED row).
+# E-mail: training mails only a certificate's holder (the expiry reminder), never the
+# readers of a course: tests/access/test_training_records.py, not a matrix channel.
+
+
+def _make_course(title, owner, distribution, released):
+    from django.utils import timezone
+
+    from portal.training.models import Choice, Course, CourseModule, Lesson, Question, Quiz
+
+    course = Course.objects.create(
+        title=title,
+        summary=f"Summary of {title}",
+        owner_country=Country.objects.get(pk=owner),
+        live=released,
+        status="published" if released else "draft",
+        first_published_at=timezone.now() if released else None,
+    )
+    distribution_apply(item=course, distribution=Distribution.from_data(distribution))
+    module = CourseModule.objects.create(course=course, title=f"Module of {title}")
+    Lesson.objects.create(module=module, title=f"Lesson of {title}")
+    quiz = Quiz.objects.create(module=module, title=f"Quiz of {title}")
+    question = Question.objects.create(quiz=quiz, kind="choice", prompt=f"Question of {title}")
+    Choice.objects.create(question=question, text="Right", correct=True)
+    Choice.objects.create(question=question, text="Wrong")
+    image_attach_to(course, caption=f"Image of {title}")
+    video_attach_to(course, caption=f"Video of {title}")
+    lifecycle_history_make(course)
+    return course
+
+
+def _grant_course(item, user):
+    assign_perm("view_course", user, item)
+
+
+def _course_part(item, kind: str):
+    """The course's lesson, quiz, question, training image or video (``_make_course``)."""
+    from portal.training.models import Lesson, Question, Quiz, TrainingImage, TrainingVideo
+
+    model = {
+        "lesson": Lesson,
+        "quiz": Quiz,
+        "question": Question,
+        "trainingimage": TrainingImage,
+        "trainingvideo": TrainingVideo,
+    }
+    lookup = {"trainingimage": "course", "trainingvideo": "course"}.get(kind) or (
+        "quiz__module__course" if kind == "question" else "module__course"
+    )
+    return model[kind].objects.get(**{lookup: item})
+
+
+def course_part_page_probe(kind: str, url_name: str, *, login_required: bool = False):
+    """A lesson's or a quiz's page: 200 naming it exactly when its course is visible, a
+    404 that does not name it otherwise; anonymous visitors are sent to sign in (for a
+    quiz always: taking one needs an account)."""
+
+    def see(client, item, user):
+        from django.urls import reverse
+
+        part = _course_part(item, kind)
+        response = client.get(reverse(url_name, kwargs={"pk": part.pk}))
+        if response.status_code == 200:
+            assert part.title in response.content.decode()
+            return True
+        if user.is_anonymous:
+            assert response.status_code == 302, response.status_code
+            assert response["Location"].startswith("/accounts/login/")
+            return False
+        assert response.status_code == 404, response.status_code
+        assert part.title not in response.content.decode()
+        return False
+
+    return Probe(f"{kind}-page", see, reaches=signed_in if login_required else (lambda u: True))
+
+
+def course_part_admin_probe(kind: str):
+    """A course part's admin edit view (lessons, quizzes, questions, training images):
+    only those who may *change* the course (here THA's experts and superusers, at every
+    level) open it; everyone else in the admin meets a 404 that does not name it, and
+    officers and visitors are turned away. Not exact: a reader of the course may not edit
+    its parts; a leak (opened by someone who may not see the course) fails."""
+
+    def see(client, item, user):
+        part = _course_part(item, kind)
+        name = str(part)
+        response = client.get(f"/admin/snippets/training/{kind}/edit/{part.pk}/")
+        if not admin_user(user.username):
+            assert response.status_code in {302, 403}, (user.username, response.status_code)
+            assert name not in response.content.decode()
+            return False
+        editor = user.username in EDITORS
+        assert (response.status_code == 200) is editor, (user.username, response.status_code)
+        if not editor:
+            assert response.status_code == 404, response.status_code
+            assert name not in response.content.decode()
+        listing = client.get(f"/admin/snippets/training/{kind}/")
+        assert listing.status_code == 200, listing.status_code
+        assert (name in listing.content.decode()) is editor, (user.username, "listing")
+        return editor
+
+    return Probe(f"admin-{kind}", see, reaches=admin_user, exact=False)
+
+
+def quiz_api_probe():
+    """``GET /api/v1/quizzes/{id}`` (by API token): 200 with its questions exactly when the
+    course is visible, a 404 that does not name it otherwise; anonymous callers 401."""
+
+    def see(client, item, user):
+        from portal.accounts.services import api_token_issue
+
+        quiz = _course_part(item, "quiz")
+        if user.is_anonymous:
+            response = client.get(f"/api/v1/quizzes/{quiz.pk}")
+            assert response.status_code == 401, response.status_code
+            return False
+        _, token = api_token_issue(user=user, name="matrix")
+        client.logout()
+        response = client.get(f"/api/v1/quizzes/{quiz.pk}", HTTP_AUTHORIZATION=f"Bearer {token}")
+        if response.status_code == 200:
+            data = response.json()
+            assert data["id"] == quiz.pk and len(data["questions"]) == 1, data
+            assert "correct" not in response.content.decode()
+            return True
+        assert response.status_code == 404, response.status_code
+        assert quiz.title not in response.content.decode()
+        return False
+
+    return Probe("quiz-api", see, reaches=signed_in)
+
+
+def home_course_probe():
+    """The home page's "New courses" panel (the item made the newest first). Drafts are
+    never in it (the trainers' business, in the admin): only published items are probed."""
+
+    def see(client, item, user):
+        from django.utils import timezone
+
+        type(item).objects.filter(pk=item.pk).update(first_published_at=timezone.now())
+        response = client.get("/")
+        if user.is_anonymous:
+            assert response.status_code == 302
+            return False
+        assert response.status_code == 200
+        return item.title in response.content.decode()
+
+    return Probe("home", see, reaches=signed_in, applies=lambda item: item.is_released())
+
+
+def _course_probes():
+    from portal.training.models import Course
+
+    return [
+        selector_probe(Course),
+        can_view_probe(),
+        page_probe(),
+        list_page_probe("/training/"),
+        course_part_page_probe("lesson", "training:lesson"),
+        course_part_page_probe("quiz", "training:quiz", login_required=True),
+        api_detail_probe("/api/v1/courses/{pk}", bearer=True),
+        api_detail_probe("/api/v1/courses/{pk}", bearer=False),
+        api_list_probe("/api/v1/courses?page_size=100"),
+        quiz_api_probe(),
+        *admin_probes(Course),
+        *(
+            course_part_admin_probe(kind)
+            for kind in ("lesson", "quiz", "question", "trainingimage", "trainingvideo")
+        ),
+        *image_probes(),
+        *video_probes(),
+        home_course_probe(),
+        search_probe(),
+        search_api_probe(),
+        search_page_probe(),
+        search_suggest_probe(),
+    ]
+
+
+register(ContentType("course", "training.Course", _make_course, _grant_course, _course_probes()))
+# === end training: courses ===

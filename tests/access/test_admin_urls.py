@@ -77,6 +77,15 @@ NOT_SHARED = [
         "reference data (networks, countries, glossary, review policy), model permissions",
     ),
     (r"^access_log:", "superusers only, read-only (test_access_log_is_for_superusers_only)"),
+    # === training: course parts ===
+    (
+        r"^wagtailsnippet(s|choosers)_training_(lesson|quiz|question|trainingimage|trainingvideo)",
+        "parts of a course (no distribution of their own): every view's queryset holds only"
+        " parts of courses the user may change (training.wagtail_hooks.CoursePartViewSet,"
+        " its chooser and CoursePartPermissionPolicy for bulk actions);"
+        " tests/training/test_admin.py",
+    ),
+    # === end training: course parts ===
     (
         r"^wagtailadmin_(login|logout|password_reset|account|sprite|javascript_catalog"
         r"|dismissibles|block_preview|tag_autocomplete|choose_page_.*_link)",

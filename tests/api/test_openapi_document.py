@@ -39,6 +39,12 @@ EXPECTED = {
     ("post", "/api/v1/alerts/{pk}/acknowledge"): {200, 400, 401, 403, 404},
     ("get", "/api/v1/search"): {200, 400, 401},
     ("get", "/api/v1/search/suggest"): {200, 400, 401},
+    ("get", "/api/v1/courses"): {200, 400, 401},
+    ("get", "/api/v1/courses/{pk}"): {200, 400, 401, 404},
+    ("post", "/api/v1/courses/{pk}/enrol"): {200, 400, 401, 403, 404},
+    ("get", "/api/v1/quizzes/{pk}"): {200, 400, 401, 404},
+    ("post", "/api/v1/quizzes/{pk}/attempts"): {201, 400, 401, 403, 404},
+    ("get", "/api/v1/me/training"): {200, 401},
 }
 
 

@@ -112,7 +112,28 @@ def library(users):
     image_store(
         specimen=specimens[0], file=io.BytesIO(_png()), light_source="uv", caption="Under UV"
     )
-    return {"alerts": [a.pk for a in alerts], "specimens": [s.pk for s in specimens]}
+    courses, quizzes = _training(andex)
+    return {
+        "alerts": [a.pk for a in alerts],
+        "specimens": [s.pk for s in specimens],
+        "courses": courses,
+        "quizzes": quizzes,
+    }
+
+
+def _training(andex: dict) -> tuple[list[int], list[int]]:
+    """An andex course and a PHL-only one, each with a quiz of every kind of question."""
+    from tests.training.conftest import course_make, question_choice, question_hotspot, quiz_make
+    from tests.training.test_api import question_genuine, question_match
+
+    courses = [course_make(distribution=andex), course_make(distribution={"level": "country"})]
+    quizzes = [quiz_make(course) for course in courses]
+    for quiz in quizzes:
+        question_choice(quiz)
+        question_genuine(quiz)
+        question_hotspot(quiz)
+        question_match(quiz)
+    return [c.pk for c in courses], [q.pk for q in quizzes]
 
 
 @pytest.fixture(params=["expert.tha", "officer.vnm"])
@@ -164,7 +185,10 @@ def api_schema(request, wsgi_app, caller, library, settings):
         # Random ids are almost never items: mix in ids that exist (visible or not).
         if "{pk}" not in context.operation.path:
             return strategy
-        kind = "alerts" if "/alerts/" in context.operation.path else "specimens"
+        kind = next(
+            (k for k in ("alerts", "courses", "quizzes") if f"/{k}/" in context.operation.path),
+            "specimens",
+        )
         real = st.sampled_from([{"pk": pk} for pk in library[kind]])
         return st.one_of(real, strategy)
 

@@ -80,7 +80,31 @@ def portal_content(demo_network):
         summary="Seized at Suvarnabhumi: the guilloche is blurred under a loupe.",
         severity="high", tlp="green", issuing_country="THA", document_type="passport",
     )  # fmt: skip
-    return {"term": term, "genuine": genuine, "forgery": forgery, "alert": alert}
+    # === training: pages === a THA course (expert.tha edits it: the report) on the same art
+    from portal.training.blocks import LessonBlocks
+    from tests.training.conftest import course_make, lesson_make, quiz_make
+
+    andex = {"level": "networks", "networks": ["andex"]}
+    course = course_make(title="Forged laminates", owner="THA", distribution=andex)
+    quiz_make(course, title="Laminate quiz")
+    lesson = lesson_make(course, title="Lifted corners")
+    lesson.body = LessonBlocks().to_python(
+        [
+            {"type": "text", "value": "<p>Look along the edges of the laminate.</p>"},
+            {"type": "specimen", "value": {"specimen": forgery.pk, "note": "The hinge"}},
+        ]
+    )
+    lesson.save()
+    from portal.training import services as training_services
+
+    officer = User.objects.get(username="officer.tha")
+    training_services.course_enrol(user=officer, course=course)
+    training_services.certificate_issue(user=officer, course=course)
+    # === end training: pages ===
+    return {
+        "term": term, "genuine": genuine, "forgery": forgery, "alert": alert,
+        "course": course, "lesson": lesson,
+    }  # fmt: skip
 
 
 def _pages(content, username):
@@ -100,7 +124,15 @@ def _pages(content, username):
         "search": "/search/?q=passport",
         "account": "/accounts/",
         "404": "/specimens/999999/",
+        # === training: pages ===
+        "training": "/training/",
+        "course": content["course"].get_absolute_url(),
+        "lesson": content["lesson"].get_absolute_url(),
+        "my-training": "/training/me/",
+        # === end training: pages ===
     }
+    if username == "expert.tha":  # an editor of the THA course
+        pages["course-report"] = f"/training/courses/{content['course'].pk}/report/"
     if username == "officer.tha":
         pages["403"] = f"/alerts/{alert.pk}/reach/"  # only the alert's experts see its reach
     else:

@@ -7,6 +7,7 @@ from tqdm import tqdm
 from portal.demo.alerts import demo_alerts_load
 from portal.demo.network import ACCOUNTS, demo_network_load
 from portal.demo.specimens import demo_specimens_load
+from portal.demo.training import demo_training_load
 from search.indexing_rebuild import index_rebuild
 
 #: Steps run in order; later issues append theirs (specimens, alerts, courses ...).
@@ -14,6 +15,7 @@ STEPS = [
     ("Networks and accounts", demo_network_load),
     ("Specimen library", demo_specimens_load),
     ("Fraud alerts", demo_alerts_load),
+    ("Training courses", demo_training_load),
     ("Search index", index_rebuild),
 ]
 

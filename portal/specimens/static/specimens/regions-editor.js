@@ -47,7 +47,8 @@
     root.dataset.ready = "1";
     var prefix = textarea.name.replace(/regions$/, "");
     var idInput = document.querySelector('input[name="' + prefix + 'id"]');
-    var imageId = idInput ? idInput.value : "";
+    // A widget not inside the image's own form (a quiz question's zones) names the image.
+    var imageId = root.dataset.imageId || (idInput ? idInput.value : "");
     var OSD = window.OpenSeadragon;
     var Anno = window.AnnotoriousOSD;
     if (!imageId || !OSD || !Anno) return; // the "save the image first" note stays
