@@ -34,12 +34,14 @@ class ZonesWidget(RegionsWidget):
     """``RegionsWidget`` for a field that is not on the image's own form: the form names
     the image (``image_id``) and its access-checked URL (``image_url_name``/``kwargs``)."""
 
-    template_name = "training/widgets/zones.html"
     image_id: int | None = None
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["image_id"] = self.image_id
+        context["unsaved_message"] = _(
+            "Choose the question's image and save it first to draw the zones on it."
+        )
         return context
 
 

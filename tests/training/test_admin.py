@@ -84,7 +84,11 @@ def test_a_trainer_creates_a_course_and_a_quiz_in_the_admin(client, users):
     question = Question.objects.get()
     assert [c.correct for c in question.choices.order_by("sort_order")] == [True, False]
     # The question's edit page offers the zones editor.
-    assert client.get(f"{QUESTIONS}edit/{question.pk}/").status_code == 200
+    edit = client.get(f"{QUESTIONS}edit/{question.pk}/")
+    assert edit.status_code == 200
+    html = edit.content.decode()
+    assert "data-regions-editor" in html
+    assert "Choose the question&#x27;s image and save it first" in html
 
 
 def test_an_officer_meets_no_training_admin(client, users):
@@ -131,7 +135,11 @@ def test_an_expert_of_another_country_cannot_reach_phl_course_parts(client, user
     # The PHL trainer reaches them.
     client.force_login(users["trainer.phl"])
     assert client.get(f"{QUIZZES}edit/{quiz.pk}/").status_code == 200
-    assert client.get(f"{QUESTIONS}edit/{question.pk}/").status_code == 200
+    edit = client.get(f"{QUESTIONS}edit/{question.pk}/")
+    assert edit.status_code == 200
+    html = edit.content.decode()
+    assert "data-regions-editor" in html
+    assert "Choose the question&#x27;s image and save it first" in html
 
 
 def test_the_course_form_refuses_a_distribution_wider_than_its_images(client, users, make_specimen):
