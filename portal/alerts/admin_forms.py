@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.forms import BaseChildFormSet
 from wagtail.admin.panels import InlinePanel
 
-from portal.access import rule
-from portal.access.admin_forms import HIDDEN_LABEL, ShareableAdminForm, VisibleChoicesChildForm
+from portal.access.admin_forms import ShareableAdminForm, VisibleChoicesChildForm
 from portal.access.request_context import current_user
+from portal.specimens.widgets import specimen_image_choices
 
 
 class AlertSpecimenImageForm(VisibleChoicesChildForm):
@@ -30,28 +30,10 @@ class AlertSpecimenImageForm(VisibleChoicesChildForm):
         field = self.fields.get("specimen_image")
         if field is None:
             return
-        from portal.specimens.models import Specimen, SpecimenImage
-
-        user = current_user()
-        specimens = (
-            rule.visible_to(user=user, queryset=Specimen.objects.all())
-            if user is not None
-            else Specimen.objects.none()
-        )
-        visible = SpecimenImage.objects.filter(specimen__in=specimens.values("pk"))
-        held = self.instance.specimen_image_id if self.instance.pk else None
-        hidden = set()
-        if held is not None and not visible.filter(pk=held).exists():
-            hidden.add(held)
-        queryset = visible | SpecimenImage.objects.filter(pk__in=hidden) if hidden else visible
-        field.queryset = queryset.select_related("specimen").order_by(
-            "specimen__title", "sort_order", "pk"
-        )
-        field.label_from_instance = lambda image: (
-            str(HIDDEN_LABEL)
-            if image.pk in hidden
-            else f"{image.specimen.title} — {image.get_light_source_display()}"
-            + (f" — {image.caption}" if image.caption else "")
+        specimen_image_choices(
+            field,
+            user=current_user(),
+            held=self.instance.specimen_image_id if self.instance.pk else None,
         )
 
 

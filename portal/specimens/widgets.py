@@ -61,3 +61,36 @@ class RegionsWidget(forms.Textarea):
             self.image_url_name, kwargs={**self.image_url_kwargs, "pk": 0}
         )
         return context
+
+
+def specimen_image_choices(field, *, user, held: int | None) -> None:
+    """Offer in ``field`` (a choice of ``SpecimenImage``) only images of specimens ``user``
+    may see (the specimen's rule), labelled by specimen, light and caption; ``held`` (the
+    image the edited row already names), when the user may not see it, stays choosable
+    but is labelled as "an item not shared with you", so saving the form keeps it without
+    showing it. Used wherever an editor picks a specimen image (alert images, quiz
+    questions)."""
+    from portal.access import rule
+    from portal.access.admin_forms import HIDDEN_LABEL
+
+    from .models import Specimen, SpecimenImage
+
+    specimens = (
+        rule.visible_to(user=user, queryset=Specimen.objects.all())
+        if user is not None
+        else Specimen.objects.none()
+    )
+    visible = SpecimenImage.objects.filter(specimen__in=specimens.values("pk"))
+    hidden = set()
+    if held is not None and not visible.filter(pk=held).exists():
+        hidden.add(held)
+    queryset = visible | SpecimenImage.objects.filter(pk__in=hidden) if hidden else visible
+    field.queryset = queryset.select_related("specimen").order_by(
+        "specimen__title", "sort_order", "pk"
+    )
+    field.label_from_instance = lambda image: (
+        str(HIDDEN_LABEL)
+        if image.pk in hidden
+        else f"{image.specimen.title} — {image.get_light_source_display()}"
+        + (f" — {image.caption}" if image.caption else "")
+    )

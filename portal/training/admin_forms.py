@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from portal.access import rule
-from portal.access.admin_forms import HIDDEN_LABEL, ShareableAdminForm
+from portal.access.admin_forms import ShareableAdminForm
 from portal.access.request_context import current_user
-from portal.specimens.widgets import RegionsWidget
+from portal.specimens.widgets import RegionsWidget, specimen_image_choices
 
 
 def validate_zones(value) -> None:
@@ -116,7 +116,6 @@ class QuestionAdminForm(CoursePartForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from portal.specimens.models import Specimen, SpecimenImage
 
         from .models import Quiz, TrainingImage
 
@@ -134,25 +133,10 @@ class QuestionAdminForm(CoursePartForm):
             )
         field = self.fields.get("specimen_image")
         if field is not None:
-            specimens = (
-                rule.visible_to(user=user, queryset=Specimen.objects.all())
-                if user is not None
-                else Specimen.objects.none()
-            )
-            visible = SpecimenImage.objects.filter(specimen__in=specimens.values("pk"))
-            held = self.instance.specimen_image_id if self.instance.pk else None
-            hidden = set()
-            if held is not None and not visible.filter(pk=held).exists():
-                hidden.add(held)
-            queryset = visible | SpecimenImage.objects.filter(pk__in=hidden) if hidden else visible
-            field.queryset = queryset.select_related("specimen").order_by(
-                "specimen__title", "sort_order", "pk"
-            )
-            field.label_from_instance = lambda image: (
-                str(HIDDEN_LABEL)
-                if image.pk in hidden
-                else f"{image.specimen.title} — {image.get_light_source_display()}"
-                + (f" — {image.caption}" if image.caption else "")
+            specimen_image_choices(
+                field,
+                user=user,
+                held=self.instance.specimen_image_id if self.instance.pk else None,
             )
         if "zones" in self.fields:
             self.fields["zones"].widget = self._zones_widget()
