@@ -21,13 +21,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal.access import rule
 from portal.access.models import Country
 from portal.access.views import hidden_asks_login
 
 from . import selectors, services
+from .forms import CohortForm
 from .models import CompetencyLevel, Course, Enrolment
 
 PAGE_SIZE = 24
@@ -184,14 +186,36 @@ def _report_or_404(request, pk: int) -> tuple[Course, list[dict]]:
     return course, rows
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 @hidden_asks_login
 def course_report(request, pk: int):
     """The trainer's view: learners enrolled, completed, certified and expired per
-    country and level (counts only, no names). ``?format=csv`` is the CSV export."""
-    if request.GET.get("format") == "csv":
+    country and level (counts only, no names), and the form that enrols a cohort (POST).
+    ``?format=csv`` is the CSV export."""
+    if request.method != "POST" and request.GET.get("format") == "csv":
         return course_report_csv(request, pk)
     course, rows = _report_or_404(request, pk)
+    form = CohortForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        made = services.cohort_enrol(
+            course=course,
+            by=request.user,
+            countries=[country.code for country in form.cleaned_data["countries"]],
+            networks=[network.slug for network in form.cleaned_data["networks"]],
+            users=form.cleaned_data["usernames"],
+        )
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d learner enrolled. Those who may not see the course, or were "
+                "enrolled already, were left out.",
+                "%(count)d learners enrolled. Those who may not see the course, or were "
+                "enrolled already, were left out.",
+                len(made),
+            )
+            % {"count": len(made)},
+        )
+        return redirect("training:report", pk=course.pk)
     totals = {
         key: sum(row[key] for row in rows)
         for key in ("enrolled", "completed", "certified", "expired")
@@ -199,7 +223,8 @@ def course_report(request, pk: int):
     return render(
         request,
         "training/course_report.html",
-        {"course": course, "rows": rows, "totals": totals},
+        {"course": course, "rows": rows, "totals": totals, "cohort_form": form},
+        status=400 if form.errors else 200,
     )
 
 

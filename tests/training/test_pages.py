@@ -352,3 +352,41 @@ def test_the_report_csv_has_a_header_and_a_row_per_country_and_level(users, sign
         ]
         # Counts only: nobody is named.
         assert "officer" not in body and "expert" not in body
+
+
+def test_a_trainer_enrols_a_cohort_from_the_report_page(client, users):
+    """Countries, networks and named people; only those who may see the course are
+    enrolled (officer.fin, outside andex, is not), nothing twice; others get a 404."""
+    course = course_make(title="Forged laminates", distribution=ANDEX)
+    url = reverse("training:report", args=[course.pk])
+    client.force_login(users["trainer.phl"])
+    page = client.get(url).content.decode()
+    assert "Enrol a cohort" in page
+
+    response = client.post(url, {"countries": ["VNM"], "usernames": "officer.fin officer.tha"})
+    assert response.status_code == 302
+    enrolled = set(Enrolment.objects.filter(course=course).values_list("user__username", flat=True))
+    assert {"officer.vnm", "officer.tha"} <= enrolled
+    assert "officer.fin" not in enrolled
+    followed = client.get(url).content.decode()
+    assert "learners enrolled" in followed or "learner enrolled" in followed
+
+    # The network: everyone of its member countries today, once.
+    before = Enrolment.objects.filter(course=course).count()
+    client.post(url, {"networks": [users["officer.vnm"].country.memberships.first().network_id]})
+    assert Enrolment.objects.filter(course=course, user=users["chair.andex"]).exists()
+    assert Enrolment.objects.filter(course=course).count() > before
+    assert Enrolment.objects.filter(course=course, user=users["officer.vnm"]).count() == 1
+
+    # Nothing chosen, or an unknown name: the form again, saying what is wrong, nothing lost.
+    empty = client.post(url, {})
+    assert empty.status_code == 400
+    assert "Choose at least one country, network or person." in empty.content.decode()
+    unknown = client.post(url, {"usernames": "nobody.xyz officer.vnm"})
+    assert unknown.status_code == 400
+    assert "nobody.xyz" in unknown.content.decode()
+
+    # Officers and other countries' experts: the report, and its form, do not exist.
+    for name in ("officer.vnm", "expert.tha"):
+        client.force_login(users[name])
+        assert client.post(url, {"countries": ["VNM"]}).status_code == 404
