@@ -7,7 +7,9 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 # make test runs the suite in this many processes (pytest-xdist): a test file, or a test
-# class, at a time (tests/conftest.py), so the fixtures they share are built once.
+# class, at a time (``--dist loadscope``), so the fixtures they share are built once. (Not
+# ``loadgroup`` with markers: under pytest 9.2 xdist can no longer rename the tests it
+# groups, so every test went wherever and shared fixtures were rebuilt many times.)
 TEST_WORKERS ?= 2
 
 .PHONY: demo test lint format install browser bench clean
@@ -66,7 +68,7 @@ format: install
 test: install browser lint
 	$(BIN)/python manage.py check
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=25 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope --durations=25 $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)

@@ -34,16 +34,6 @@ def _require(available: bool, what: str, where: str) -> None:
     pytest.skip(message)
 
 
-def pytest_collection_modifyitems(config, items):
-    """For ``make test``'s parallel run (``--dist loadgroup``): a test file's tests stay
-    in one process, so the fixtures a file builds once are built once; a test class is
-    its own group (the access matrix has one class per content type, each building its
-    own items), so the largest file is shared out too."""
-    for item in items:
-        group = item.nodeid.split("[")[0].rsplit("::", 1)[0]
-        item.add_marker(pytest.mark.xdist_group(group))
-
-
 def pytest_runtest_setup(item):
     if item.get_closest_marker("postgres"):
         _require(settings.POSTGRES_AVAILABLE, "PostgreSQL", settings.TEST_DATABASE_URL)
