@@ -12,12 +12,13 @@ the run is the same every time.
 from __future__ import annotations
 
 import io
+import os
 
 import pytest
 import schemathesis
 from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, transaction
 from hypothesis import strategies as st
 
 from portal.access.distribution import Distribution, distribution_apply
@@ -29,8 +30,11 @@ from portal.specimens.services import image_store
 pytestmark = pytest.mark.django_db
 
 OPENAPI_URL = "/api/v1/openapi.json"
-#: Generated requests per operation and phase; raise locally to search harder.
-MAX_EXAMPLES = 25
+#: Generated requests per operation and phase: 12 in ``make test`` (each is a full request
+#: through Django, for two callers; 25 took about 100 s more of the suite's 10 minutes).
+#: The seed is fixed, so the same cases run every time; ``FUZZ_MAX_EXAMPLES=200`` searches
+#: harder locally.
+MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "12"))
 SEED = 20260401
 CHECKS = [
     "not_a_server_error",
@@ -88,9 +92,27 @@ def _ids_from_one(*models) -> None:
             cursor.execute(f"ALTER TABLE {table} ALTER COLUMN id RESTART WITH 1")
 
 
-@pytest.fixture
-def library(users):
-    """Items the generated ids may hit: shared with andex, THA only, public."""
+@pytest.fixture(scope="module")
+def fuzzed(django_db_setup, django_db_blocker):
+    """The users, the items the generated ids may hit (shared with andex, THA only,
+    public) and a bearer token per caller: made once for the module, in a transaction
+    rolled back when it ends; each case runs in a savepoint of it (pytest-django's
+    ``db``), so what one case writes is gone before the next."""
+    from portal.accounts.services import api_token_issue
+    from tests.conftest import demo_users_make
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        users = demo_users_make()
+        library = _library(users)
+        tokens = {
+            name: api_token_issue(user=users[name], name="fuzz")[1]
+            for name in ("expert.tha", "officer.vnm")
+        }
+        yield {"library": library, "tokens": tokens}
+        transaction.set_rollback(True)
+
+
+def _library(users) -> dict:
     _ids_from_one(AlertBulletin, Specimen)
     andex = {"level": "networks", "networks": ["andex"]}
     alerts = [
@@ -113,12 +135,52 @@ def library(users):
         specimen=specimens[0], file=io.BytesIO(_png()), light_source="uv", caption="Under UV"
     )
     courses, quizzes = _training(andex)
+    meetings, actions = _meetings(users)
     return {
         "alerts": [a.pk for a in alerts],
         "specimens": [s.pk for s in specimens],
         "courses": courses,
         "quizzes": quizzes,
+        "meetings": meetings,
+        "actions": actions,
     }
+
+
+def _meetings(users) -> tuple[list[int], list[int]]:
+    """An andex meeting with final minutes and an open THA action, and an rnde-europe one
+    THA owns (not shared with VNM)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from portal.access.models import Network
+    from portal.meetings import services
+    from portal.meetings.models import ActionItem, Meeting
+
+    _ids_from_one(Meeting, ActionItem)
+    start = timezone.now().replace(microsecond=0) - dt.timedelta(days=3)
+    chair = users["chair.andex"]
+    andex = services.meeting_schedule(
+        user=chair, title="ANDEX plenary", network=Network.objects.get(slug="andex"),
+        starts_at=start, ends_at=start + dt.timedelta(hours=2), timezone_name="Asia/Manila",
+    )  # fmt: skip
+    item = services.agenda_item_add(meeting=andex, user=chair, title="Forged visas")
+    outcome = services.outcome_add(
+        agenda_item=item, user=chair, kind="action", text="Send the specimen",
+        owner_country=users["expert.tha"].country, due=dt.date(2030, 1, 1),
+    )  # fmt: skip
+    services.minutes_finalize(meeting=andex, user=chair)
+    europe = services.meeting_schedule(
+        user=users["expert.tha"], title="RNDE only",
+        network=Network.objects.get(slug="rnde-europe"), starts_at=start,
+        ends_at=start + dt.timedelta(hours=1), timezone_name="Europe/Helsinki",
+    )  # fmt: skip
+    return [andex.pk, europe.pk], [outcome.action.pk]
+
+
+@pytest.fixture
+def library(fuzzed):
+    return fuzzed["library"]
 
 
 def _training(andex: dict) -> tuple[list[int], list[int]]:
@@ -137,11 +199,8 @@ def _training(andex: dict) -> tuple[list[int], list[int]]:
 
 
 @pytest.fixture(params=["expert.tha", "officer.vnm"])
-def caller(request, users, library):
-    from portal.accounts.services import api_token_issue
-
-    _, token = api_token_issue(user=users[request.param], name="fuzz")
-    return token
+def caller(request, fuzzed):
+    return fuzzed["tokens"][request.param]
 
 
 @pytest.fixture
@@ -186,7 +245,11 @@ def api_schema(request, wsgi_app, caller, library, settings):
         if "{pk}" not in context.operation.path:
             return strategy
         kind = next(
-            (k for k in ("alerts", "courses", "quizzes") if f"/{k}/" in context.operation.path),
+            (
+                k
+                for k in ("alerts", "courses", "quizzes", "meetings", "actions")
+                if f"/{k}/" in context.operation.path
+            ),
             "specimens",
         )
         real = st.sampled_from([{"pk": pk} for pk in library[kind]])
