@@ -34,6 +34,46 @@ def _require(available: bool, what: str, where: str) -> None:
     pytest.skip(message)
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``make test``'s parallel run (``--dist loadscope``): a test file, or a test class,
+    goes whole to one process, so the fixtures it builds once are built once — but only
+    as long as its tests stand together in the run's order.
+
+    pytest-django orders the run as Django does: every test in a rolled-back transaction
+    first, then the transactional ones (their own commits, a live server), whose end
+    empties the database (the data migrations' rows too: countries, glossary, Wagtail's
+    page tree). A file holding both kinds is split into its two runs, each a unit of
+    work, and the units go out in the run's order (not largest first): so each process
+    runs every rolled-back test it gets before any transactional one, as in a run
+    without xdist."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ConsecutiveScopeScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if getattr(self, "_scopes", None) is None:
+                self._scopes = _consecutive_scopes(self.collection)
+            return self._scopes[nodeid]
+
+    config.option.loadscopereorder = False
+    return ConsecutiveScopeScheduling(config, log)
+
+
+def _consecutive_scopes(nodeids) -> dict[str, str]:
+    """Each test's unit of work: its file or class, numbered by the run of consecutive
+    tests of that file or class it stands in."""
+    scopes, runs, previous = {}, {}, None
+    for nodeid in nodeids:
+        base = nodeid.split("[", 1)[0].rsplit("::", 1)[0]
+        if base != previous:
+            runs[base] = runs.get(base, -1) + 1
+            previous = base
+        scopes[nodeid] = f"{base}#{runs[base]}"
+    return scopes
+
+
 def pytest_runtest_setup(item):
     if item.get_closest_marker("postgres"):
         _require(settings.POSTGRES_AVAILABLE, "PostgreSQL", settings.TEST_DATABASE_URL)
