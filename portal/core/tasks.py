@@ -212,3 +212,32 @@ def _run_with_retry(
             if pause > 0:
                 time.sleep(pause)
             attempt += 1
+
+
+def round_schedule(task_: Task, *, after=None) -> bool:
+    """Queue a self-rescheduling round (a task that, when it runs, queues itself again a
+    day later: the training certificates, the meeting action reminders) at ``after`` (now
+    when ``None``), unless one is already waiting; ``False`` when one was. Backends that
+    cannot defer work (the tests' immediate backend) only run a round asked for now.
+
+    A management command starts it (``make demo`` and the release step run them), then
+    each round keeps it going, with no cron."""
+    if after is not None and not task_.get_backend().supports_defer:
+        return False
+    if _round_waiting(task_):
+        return False
+    if after is not None:
+        task_ = task_.using(run_after=after)
+    task_.enqueue()
+    return True
+
+
+def _round_waiting(task_: Task) -> bool:
+    """Whether a round of ``task_`` is queued and not yet run (the database backend's rows)."""
+    from django.apps import apps
+
+    if not apps.is_installed("django_tasks_db"):
+        return False
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path=task_.module_path, status="READY").exists()
