@@ -41,6 +41,8 @@ demo: install
 	$(BIN)/python manage.py load_demo
 	@# The daily certificate round (training reminders and expiry), kept going by the worker.
 	$(BIN)/python manage.py training_certificates
+	@# The daily round of meeting action reminders (overdue and due soon), likewise.
+	$(BIN)/python manage.py meeting_reminders
 	@echo ""
 	@echo "  The portal is starting at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	@echo "  Sign in with a demo account above; the admin is at http://127.0.0.1:$(PORT)/admin/"

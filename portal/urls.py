@@ -21,6 +21,9 @@ urlpatterns = [
     # === training: pages ===
     path("training/", include("portal.training.urls")),
     # === end training: pages ===
+    # === meetings: pages ===
+    path("meetings/", include("portal.meetings.urls")),
+    # === end meetings: pages ===
     # === training: quiz === the public page a certificate's QR code opens (no sign-in).
     path(
         "certificates/verify/<str:code>/",

@@ -13,6 +13,8 @@ case "${1:-}" in
     python manage.py migrate --noinput "$@"
     # The daily certificate round, kept going by the worker (queued once if none waits).
     python manage.py training_certificates
+    # The daily round of meeting action reminders, likewise.
+    python manage.py meeting_reminders
     exec python manage.py collectstatic --noinput --verbosity 0
     ;;
   worker)

@@ -122,7 +122,9 @@ class VisibleChoicesMixin:
             return []
         model_field = instance._meta.get_field(name)
         if model_field.many_to_many:
-            return list(getattr(instance, name).values_list("pk", flat=True))
+            # ``.all()``, not ``values_list``: a child of a revision (an agenda item of a
+            # draft meeting) holds its parental many-to-many values in memory.
+            return [obj.pk for obj in getattr(instance, name).all()]
         value = getattr(instance, model_field.attname, None)
         return [value] if value is not None else []
 

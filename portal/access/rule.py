@@ -286,6 +286,11 @@ def compute_item_keys(item: Shareable) -> dict[str, set[str]]:
     owner = item.owner_country_id
     grants = _grant_keys(item, (f"change_{model_name}", f"view_{model_name}"))
     editors = editor_keys(type(item), owner)
+    # A type may name editors beyond its owner country's roles (a network's chair edits
+    # the network's meetings wherever they work): their own keys, like a change grant.
+    named_editors = getattr(item, "editor_user_ids", None)
+    if named_editors is not None:
+        editors |= {user_key(pk) for pk in named_editors()}
     change = editors | grants[f"change_{model_name}"]
     # A named co-editor must see what they edit; a viewer grant widens view only.
     view = editors | change | grants[f"view_{model_name}"]
@@ -502,6 +507,19 @@ def can_create(user: Any, model: Any = None) -> bool:
     )
 
 
+def networks_to_schedule(*, user: Any, model: Any, queryset: models.QuerySet) -> models.QuerySet:
+    """The networks (of ``queryset``) whose meetings (``model``) ``user`` may schedule: the
+    ones they chair, and those whose chair's country they edit ``model`` for (its chairs
+    and experts); every one for superusers; none for those who may not create them."""
+    if not can_create(user, model):
+        return queryset.none()
+    keys = user_keys(user)
+    if ALL in keys:
+        return queryset
+    codes = [user.country_id] if editor_keys(model, user.country_id) & keys else []
+    return queryset.filter(models.Q(chair=user) | models.Q(chair__country_id__in=codes))
+
+
 def creators(model: Any = None) -> models.QuerySet:
     """The users ``can_create`` allows (for ``model``), as a queryset (for Wagtail's "who
     may edit" lists): active superusers, and active holders of its editing roles."""
@@ -557,6 +575,22 @@ def can_publish(user: Any, item: Shareable, *, review_required: bool) -> bool:
     """Whether ``user`` may publish ``item`` without review: its editors, unless its
     first publication waits for a second expert (``review_required``)."""
     return not review_required and can_change(user, item)
+
+
+def can_settle_action(
+    user: Any, *, owner_id: int | None, owner_country: str, item: Shareable
+) -> bool:
+    """Whether ``user`` may mark an action item (of the meeting ``item``) done or open
+    again: its owner when it names one, else the experts of its owner country; and
+    whoever may change the meeting (the chair, the chair country's experts)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if owner_id is not None:
+        if user.pk == owner_id:
+            return True
+    elif owner_country in _expert_countries(user):
+        return True
+    return can_change(user, item)
 
 
 def can_read_access_log(user: Any) -> bool:

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "portal.push",
     "portal.alerts",
     "portal.training",
+    "portal.meetings",
     "search",
     # Not installed: Wagtail's embeds (fetched from outside the portal) and form pages
     # (unused). Wagtail's images and documents stay installed only because the admin's

@@ -1019,3 +1019,257 @@ def _course_probes():
 
 register(ContentType("course", "training.Course", _make_course, _grant_course, _course_probes()))
 # === end training: courses ===
+
+
+# === meetings (issue 14, P3) ===
+# A meeting carries its parts: an agenda item with a decision (final minutes), an action
+# item of THA, an invited country and a PDF. Its network is one without a chair (the
+# network's chair edits its meetings wherever they work, which would add an editor to
+# the EXPECTED rows); who sees it is its distribution, like every shared type. Parts and
+# calendar channels must show it exactly when the meeting is visible (the same rows).
+
+
+def _make_meeting(title, owner, distribution, released):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from portal.access.models import Network
+    from portal.meetings.models import (
+        ActionItem,
+        AgendaItem,
+        Attendance,
+        Meeting,
+        MinutesStatus,
+        Outcome,
+    )
+
+    network, _ = Network.objects.get_or_create(
+        slug="matrix-meetings", defaults={"name": "Matrix meetings (no chair)"}
+    )
+    starts = timezone.now() + dt.timedelta(days=7)
+    meeting = Meeting.objects.create(
+        title=title,
+        network=network,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=2),
+        timezone="Asia/Manila",
+        owner_country=Country.objects.get(pk=owner),
+        live=released,
+        status="published" if released else "draft",
+        first_published_at=timezone.now() if released else None,
+        minutes_status=MinutesStatus.FINAL,
+    )
+    distribution_apply(item=meeting, distribution=Distribution.from_data(distribution))
+    Attendance.objects.create(meeting=meeting, country_id="VNM")
+    item = AgendaItem.objects.create(meeting=meeting, title=f"Agenda of {title}", sort_order=0)
+    Outcome.objects.create(agenda_item=item, kind="decision", text=f"Decision of {title}")
+    done = Outcome.objects.create(agenda_item=item, kind="action", text=f"Action of {title}")
+    ActionItem.objects.create(
+        meeting=meeting,
+        agenda_item=item,
+        outcome=done,
+        text=f"Action of {title}",
+        owner_country_id=owner,
+        due=timezone.localdate() - dt.timedelta(days=3),
+    )
+    document_attach_to(meeting)
+    lifecycle_history_make(meeting)
+    return meeting
+
+
+def _grant_meeting(item, user):
+    assign_perm("view_meeting", user, item)
+
+
+def _shown(response, user, text: str) -> bool:
+    """A signed-in page or file that is 200 naming ``text``, or a 404 that does not name
+    it; anonymous visitors are sent to sign in."""
+    if user.is_anonymous:
+        assert response.status_code == 302, response.status_code
+        assert response["Location"].startswith("/accounts/login/")
+        return False
+    body = response.content.decode()
+    if response.status_code == 200:
+        return text in body
+    assert response.status_code == 404, response.status_code
+    assert text not in body
+    return False
+
+
+def meeting_list_probe():
+    """``/meetings/`` (upcoming) and ``/meetings/?when=past``: the title listed exactly
+    when the meeting is visible."""
+
+    def see(client, item, user):
+        seen = False
+        for url in ("/meetings/", "/meetings/?when=past"):
+            response = client.get(url)
+            if user.is_anonymous:
+                assert response.status_code == 302, response.status_code
+                continue
+            assert response.status_code == 200, (url, response.status_code)
+            seen = seen or item.title in response.content.decode()
+        return seen
+
+    return Probe("list-page", see, reaches=signed_in)
+
+
+def meeting_ics_probe():
+    """``/meetings/<pk>/ics``: the calendar file (with the meeting's UID) exactly when the
+    meeting is visible, a 404 otherwise; anonymous visitors are sent to sign in."""
+
+    def see(client, item, user):
+        response = client.get(f"/meetings/{item.pk}/ics")
+        if response.status_code == 200:
+            assert response["Content-Type"].startswith("text/calendar")
+            body = response.content.decode()
+            assert item.ical_uid in body.replace("\r\n ", "")
+            return True
+        return _shown(response, user, item.ical_uid)
+
+    return Probe("ics", see)
+
+
+def meeting_feed_probe():
+    """The user's personal calendar feed (a new secret URL, fetched without signing in):
+    the meeting's UID is in it exactly when its owner may see the meeting."""
+
+    def see(client, item, user):
+        from portal.meetings.services import calendar_feed_create
+
+        if user.is_anonymous:  # no feed of one's own; an unknown token is a plain 404
+            response = client.get("/meetings/feed/not-a-token.ics")
+            assert response.status_code == 404, response.status_code
+            return False
+        feed = calendar_feed_create(user=user)
+        client.logout()
+        response = client.get(f"/meetings/feed/{feed.token}.ics")
+        assert response.status_code == 200, response.status_code
+        assert response["Content-Type"].startswith("text/calendar")
+        return item.ical_uid in response.content.decode().replace("\r\n ", "")
+
+    return Probe("calendar-feed", see, reaches=signed_in)
+
+
+def meeting_agenda_probe():
+    """The agenda item (its title) on the meeting page and in the API's ``agenda``."""
+
+    def see(client, item, user):
+        title = f"Agenda of {item.title}"
+        on_page = _shown(client.get(f"/meetings/{item.pk}/"), user, title)
+        response = client.get(f"/api/v1/meetings/{item.pk}")
+        if response.status_code == 200:
+            in_api = title in [row["title"] for row in response.json()["agenda"]]
+        else:
+            assert response.status_code == (401 if user.is_anonymous else 404)
+            assert title not in response.content.decode()
+            in_api = False
+        assert on_page is in_api, (on_page, in_api)
+        return on_page
+
+    return Probe("agenda-item", see)
+
+
+def meeting_minutes_probe():
+    """Final minutes: the decision on the meeting page, in the API's outcomes and in the
+    decision register (``/meetings/decisions/``) exactly where the meeting is seen."""
+
+    def see(client, item, user):
+        text = f"Decision of {item.title}"
+        on_page = _shown(client.get(f"/meetings/{item.pk}/"), user, text)
+        register = client.get("/meetings/decisions/")
+        if user.is_anonymous:
+            assert register.status_code == 302, register.status_code
+            in_register = False
+        else:
+            assert register.status_code == 200, register.status_code
+            in_register = text in register.content.decode()
+        response = client.get(f"/api/v1/meetings/{item.pk}")
+        in_api = response.status_code == 200 and text in [
+            outcome["text"] for row in response.json()["agenda"] for outcome in row["outcomes"]
+        ]
+        if response.status_code != 200:
+            assert text not in response.content.decode()
+        assert on_page is in_register is in_api, (on_page, in_register, in_api)
+        return on_page
+
+    return Probe("minutes", see)
+
+
+def meeting_action_page_probe():
+    """``/meetings/actions/``: the meeting's action listed exactly when it is visible."""
+
+    def see(client, item, user):
+        response = client.get("/meetings/actions/")
+        if user.is_anonymous:
+            assert response.status_code == 302, response.status_code
+            return False
+        assert response.status_code == 200, response.status_code
+        return f"Action of {item.title}" in response.content.decode()
+
+    return Probe("actions-page", see, reaches=signed_in)
+
+
+def meeting_action_api_probe():
+    """``GET /api/v1/actions`` and ``/api/v1/actions/{id}``: the action exactly when its
+    meeting is visible (a 404 naming nothing otherwise); anonymous callers 401."""
+
+    def see(client, item, user):
+        action = item.actions.get()
+        listing = client.get("/api/v1/actions")
+        detail = client.get(f"/api/v1/actions/{action.pk}")
+        if user.is_anonymous:
+            assert listing.status_code == 401 and detail.status_code == 401
+            return False
+        assert listing.status_code == 200, listing.status_code
+        data = listing.json()
+        ids = [row["id"] for row in data["results"]]
+        assert data["count"] == len(ids)
+        if detail.status_code != 200:
+            assert detail.status_code == 404, detail.status_code
+            assert action.text not in detail.content.decode()
+        assert (action.pk in ids) is (detail.status_code == 200), (ids, detail.status_code)
+        return action.pk in ids
+
+    return Probe("actions-api", see, reaches=signed_in)
+
+
+def _meeting_probes():
+    from portal.meetings.models import Meeting
+
+    return [
+        selector_probe(Meeting),
+        can_view_probe(),
+        page_probe(),
+        meeting_list_probe(),
+        api_detail_probe("/api/v1/meetings/{pk}", bearer=True),
+        api_detail_probe("/api/v1/meetings/{pk}", bearer=False),
+        api_list_probe("/api/v1/meetings?page_size=100"),
+        meeting_ics_probe(),
+        meeting_feed_probe(),
+        meeting_agenda_probe(),
+        meeting_minutes_probe(),
+        meeting_action_page_probe(),
+        meeting_action_api_probe(),
+        *media_probes()[:2],  # the file by session and by token: not in the admin form
+        *admin_probes(Meeting),
+        search_probe(),
+        search_api_probe(),
+        search_page_probe(),
+        search_suggest_probe(),
+    ]
+
+
+register(
+    ContentType(
+        "meeting",
+        "meetings.Meeting",
+        _make_meeting,
+        _grant_meeting,
+        _meeting_probes(),
+        # Meetings are never public; drafts are tested.
+        levels=tuple(level for level in LEVELS if level != "public"),
+    )
+)
+# === end meetings ===

@@ -31,19 +31,48 @@ def _alert_mailed(item, user) -> bool:
 SENDERS = {"alert": _alert_mailed}
 
 
-def email_probe(mailed) -> Probe:
+# === meetings: api-search ===
+def _meeting_mailed(item, user) -> bool:
+    """Invite the user's country to the meeting and run the real invitation task: the
+    message (with its calendar file) reaches them exactly when they may see it."""
+    from portal.meetings.invitations import meeting_emails_task
+    from portal.meetings.models import Attendance
+
+    user.email = f"{user.username}@matrix.invalid"
+    user.save(update_fields=["email"])
+    Attendance.objects.get_or_create(meeting=item, country_id=user.country_id)
+    mail.outbox.clear()
+    meeting_emails_task.enqueue(item.pk, "scheduled")
+    return any(message.to == [user.email] and item.title in message.body for message in mail.outbox)
+
+
+def _has_country(username: str) -> bool:
+    """Invitations go to the people of the invited countries: a superuser with no
+    country is in none (signed in or not)."""
+    return signed_in(username) and username != "admin"
+
+
+SENDERS["meeting"] = _meeting_mailed
+REACHES = {"meeting": _has_country}
+# === end meetings: api-search ===
+
+
+def email_probe(mailed, reaches=signed_in) -> Probe:
     def see(client, item, user):
-        return False if user.is_anonymous else mailed(item, user)
+        if user.is_anonymous or not reaches(user.username):
+            return False
+        return mailed(item, user)
 
     # Only published items are mailed (a draft is mailed to nobody: tests/alerts).
-    return Probe("email", see, reaches=signed_in, applies=lambda item: item.is_released())
+    return Probe("email", see, reaches=reaches, applies=lambda item: item.is_released())
 
 
 def _add() -> None:
     for content_type in REGISTRY:
         mailed = SENDERS.get(content_type.name)
         if mailed and not any(p.name == "email" for p in content_type.probes):
-            content_type.probes.append(email_probe(mailed))
+            reaches = REACHES.get(content_type.name, signed_in)
+            content_type.probes.append(email_probe(mailed, reaches))
 
 
 _add()

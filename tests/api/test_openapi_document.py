@@ -45,6 +45,15 @@ EXPECTED = {
     ("get", "/api/v1/quizzes/{pk}"): {200, 400, 401, 404},
     ("post", "/api/v1/quizzes/{pk}/attempts"): {201, 400, 401, 403, 404},
     ("get", "/api/v1/me/training"): {200, 401},
+    # === meetings: api-search ===
+    ("get", "/api/v1/meetings"): {200, 400, 401},
+    ("post", "/api/v1/meetings"): {201, 400, 401, 403},
+    ("get", "/api/v1/meetings/{pk}"): {200, 400, 401, 404},
+    ("patch", "/api/v1/meetings/{pk}"): {200, 400, 401, 403, 404},
+    ("get", "/api/v1/actions"): {200, 400, 401},
+    ("get", "/api/v1/actions/{pk}"): {200, 400, 401, 404},
+    ("patch", "/api/v1/actions/{pk}"): {200, 400, 401, 403, 404},
+    # === end meetings: api-search ===
 }
 
 
@@ -161,6 +170,22 @@ def test_the_success_answers_of_the_writes_match_their_schemas(wsgi_client, user
             headers=bearer,
         ),
     }
+    # === meetings: api-search ===
+    _, chair_token = api_token_issue(user=users["chair.andex"], name="test")
+    chair = {"Authorization": f"Bearer {chair_token}"}
+    meeting = {
+        "title": "ANDEX plenary",
+        "network": "andex",
+        "starts_at": "2031-03-02T09:00:00+08:00",
+        "ends_at": "2031-03-02T11:00:00+08:00",
+        "timezone": "Asia/Manila",
+    }
+    made = wsgi_client.post("/api/v1/meetings", json=meeting, headers=chair)
+    answers[("POST", "/api/v1/meetings")] = made
+    answers[("PATCH", "/api/v1/meetings/{pk}")] = wsgi_client.patch(
+        f"/api/v1/meetings/{made.get_json()['id']}", json={"location": "Cebu"}, headers=chair
+    )
+    # === end meetings: api-search ===
     for (method, path), response in answers.items():
         assert response.status_code in {200, 201}, (path, response.get_data())
         schema[path][method].validate_response(response)

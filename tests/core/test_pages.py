@@ -50,9 +50,9 @@ def test_navigation_targets_exist(client, users, section):
 
 def test_home_costs_few_queries(client, users, django_assert_max_num_queries):
     client.force_login(users["officer.tha"])
-    # 13 for the frame and what's new (one per type's panel: specimens, alerts, courses),
-    # 1 for the desk's unacknowledged alerts.
-    with django_assert_max_num_queries(14):
+    # 14 for the frame and what's new (one per type's panel: specimens, alerts, courses,
+    # meetings), 1 for the desk's unacknowledged alerts.
+    with django_assert_max_num_queries(15):
         assert client.get("/").status_code == 200
 
 

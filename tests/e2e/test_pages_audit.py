@@ -101,10 +101,54 @@ def portal_content(demo_network):
     training_services.course_enrol(user=officer, course=course)
     training_services.certificate_issue(user=officer, course=course)
     # === end training: pages ===
+    # === meetings: pages === a held andex meeting with final minutes (a decision, an
+    # overdue THA action) and the next one, onto whose agenda the action was carried.
+    held, upcoming = _meetings(forgery)
+    # === end meetings: pages ===
     return {
         "term": term, "genuine": genuine, "forgery": forgery, "alert": alert,
-        "course": course, "lesson": lesson,
+        "course": course, "lesson": lesson, "held": held, "upcoming": upcoming,
     }  # fmt: skip
+
+
+def _meetings(specimen):
+    """Two andex meetings by chair.andex (PHL): every meetings page has something to show."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from portal.access.models import Country, Network
+    from portal.meetings import services as meeting_services
+
+    chair = User.objects.get(username="chair.andex")
+    andex = Network.objects.get(slug="andex")
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+
+    def schedule(title, days):
+        return meeting_services.meeting_schedule(
+            user=chair, title=title, network=andex, starts_at=now + timedelta(days=days),
+            ends_at=now + timedelta(days=days, hours=2), timezone_name="Asia/Manila",
+            location="Manila",
+        )  # fmt: skip
+
+    held = schedule("ANDEX expert meeting (audit, held)", -30)
+    item = meeting_services.agenda_item_add(
+        meeting=held, user=chair, title="Laminate forgeries", duration_minutes=30,
+        presenter_country=Country.objects.get(pk="THA"), specimens=[specimen.pk],
+    )  # fmt: skip
+    meeting_services.outcome_add(
+        agenda_item=item, user=chair, kind="decision", text="Share UV images of seized passports."
+    )
+    meeting_services.outcome_add(
+        agenda_item=item, user=chair, kind="action", text="Upload the seized THA passports.",
+        owner_country=Country.objects.get(pk="THA"), due=(now - timedelta(days=7)).date(),
+    )  # fmt: skip
+    meeting_services.minutes_finalize(meeting=held, user=chair)
+    upcoming = schedule("ANDEX expert meeting (audit, next)", 14)
+    meeting_services.agenda_item_add(
+        meeting=upcoming, user=chair, title="New visa foils", duration_minutes=200
+    )  # overruns the two-hour slot: the warning is audited too
+    return held, upcoming
 
 
 def _pages(content, username):
@@ -130,6 +174,13 @@ def _pages(content, username):
         "lesson": content["lesson"].get_absolute_url(),
         "my-training": "/training/me/",
         # === end training: pages ===
+        # === meetings: pages ===
+        "meetings": "/meetings/",
+        "meeting": content["upcoming"].get_absolute_url(),
+        "meeting-minutes": content["held"].get_absolute_url(),
+        "my-actions": "/meetings/actions/",
+        "decisions": "/meetings/decisions/",
+        # === end meetings: pages ===
     }
     if username == "expert.tha":  # an editor of the THA course
         pages["course-report"] = f"/training/courses/{content['course'].pk}/report/"

@@ -26,7 +26,9 @@ def _type(slug):
 
 def test_one_document_per_type_with_keys_as_keywords_and_one_facet_object(settings):
     settings.ELASTICSEARCH_INDEX_PREFIX = "portal"
-    assert {t.slug for t in search_types()} == {"alert", "course", "glossary", "lesson", "specimen"}
+    assert {t.slug for t in search_types()} == {
+        "alert", "course", "glossary", "lesson", "meeting", "specimen",
+    }  # fmt: skip
     for search_type in search_types():
         cls = elastic.document_class(search_type)
         assert cls._index._name == f"portal-{search_type.slug}"

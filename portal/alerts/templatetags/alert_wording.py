@@ -44,6 +44,13 @@ def live_labels() -> SafeString:
             "unread_one": gettext("1 unread alert"),
             "unread_many": gettext("%(count)s unread alerts"),
             "none_unread": gettext("No unread alert"),
+            # === meetings: api-search (meeting toasts) ===
+            "meeting": {
+                "scheduled": gettext("New meeting:"),
+                "moved": gettext("Meeting moved:"),
+                "cancelled": gettext("Meeting cancelled:"),
+            },
+            # === end meetings: api-search ===
         },
         "live-labels",
     )

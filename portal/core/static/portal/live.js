@@ -174,4 +174,55 @@
     });
   }
   connect();
+
+  // === meetings: api-search ===
+  // Meetings on their own feed (/ws/meetings/): a toast when a meeting the reader may see
+  // is scheduled, moved or cancelled, its start in the reader's zone (the browser's).
+  function meetingToast(meeting, change) {
+    var box = document.createElement("div");
+    box.className = "toast toast--meeting" + (change === "cancelled" ? " toast--cancelled" : "");
+    box.setAttribute("role", "status");
+    var heading = document.createElement("p");
+    heading.className = "toast__kind";
+    heading.textContent = word("meeting", change) || "Meeting:";
+    var link = document.createElement("a");
+    link.className = "toast__title";
+    link.href = meeting.url;
+    link.textContent = meeting.title;
+    var when = document.createElement("p");
+    when.className = "toast__summary";
+    var start = new Date(meeting.starts_at);
+    when.textContent = isNaN(start) ? "" : start.toLocaleString(document.documentElement.lang || undefined, { dateStyle: "medium", timeStyle: "short", timeZoneName: "short" });
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "toast__close";
+    close.textContent = "×";
+    close.setAttribute("aria-label", (labels.close_named || "Close: %(title)s").replace("%(title)s", meeting.title));
+    close.addEventListener("click", function () { dismiss(box); });
+    box.appendChild(close);
+    box.appendChild(heading);
+    box.appendChild(link);
+    box.appendChild(when);
+    live.appendChild(box);
+    fadeLater(box);
+  }
+
+  var meetingDelay = 1000;
+  function connectMeetings() {
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    var socket = new WebSocket(scheme + window.location.host + "/ws/meetings/");
+    socket.addEventListener("open", function () { meetingDelay = 1000; });
+    socket.addEventListener("message", function (event) {
+      var message = JSON.parse(event.data);
+      var match = /^meeting\.(scheduled|moved|cancelled)$/.exec(message.type || "");
+      if (match && message.meeting) meetingToast(message.meeting, match[1]);
+    });
+    socket.addEventListener("close", function (event) {
+      if (event.code === 4001) return;
+      window.setTimeout(connectMeetings, meetingDelay);
+      meetingDelay = Math.min(meetingDelay * 2, 30000);
+    });
+  }
+  connectMeetings();
+  // === end meetings: api-search ===
 })();

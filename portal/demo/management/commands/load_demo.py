@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from portal.demo.alerts import demo_alerts_load
+from portal.demo.meetings import demo_meetings_load
 from portal.demo.network import ACCOUNTS, demo_network_load
 from portal.demo.specimens import demo_specimens_load
 from portal.demo.training import demo_training_load
@@ -16,6 +17,7 @@ STEPS = [
     ("Specimen library", demo_specimens_load),
     ("Fraud alerts", demo_alerts_load),
     ("Training courses", demo_training_load),
+    ("Network meetings", demo_meetings_load),
     ("Search index", index_rebuild),
 ]
 
