@@ -33,6 +33,8 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import trans_real
 
+from portal.access.models.geography import time_zone_names
+
 
 @dataclass(frozen=True)
 class UserLocale:
@@ -88,7 +90,7 @@ def _known_zone(name: str | None) -> str:
     """``name`` if it is an IANA zone this machine knows, else ``""``."""
     if not name:
         return ""
-    return name if name in zoneinfo.available_timezones() else ""
+    return name if name in time_zone_names() else ""
 
 
 def _load_country_and_profile(user: Any) -> None:

@@ -11,8 +11,6 @@ and ``ics_url`` (the calendar file) work with the same Bearer token.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import zoneinfo
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,6 +26,7 @@ from pydantic import ConfigDict, Field
 
 from portal.access import rule
 from portal.access.models import Network
+from portal.access.models.geography import time_zone_names
 from portal.meetings import selectors, services
 from portal.meetings.ical import meeting_ics_path, meeting_path
 from portal.meetings.models import (
@@ -183,17 +182,12 @@ class ActionPatch(Schema):
 YEARS = (1970, 2200)
 
 
-@functools.cache
-def _zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
 def _checked(fields: dict) -> dict:
     """The request's times and zone, refused per field (400) where a calendar could not
     hold them: an unknown zone (only IANA names this system knows: never a directory
     name or a file path), a time without its offset or out of range."""
     errors: dict[str, list[str]] = {}
-    if "timezone" in fields and fields["timezone"] not in _zones():
+    if "timezone" in fields and fields["timezone"] not in time_zone_names():
         errors["timezone"] = [gettext("Use an IANA time zone name such as Asia/Manila.")]
     for name in ("starts_at", "ends_at"):
         value = fields.get(name)
