@@ -19,7 +19,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -131,6 +131,11 @@ def meeting_detail(request, pk: int):
                 .order_by("country__name", "country_id")
             ),
             "documents": list(meeting.documents.order_by("sort_order", "pk")),
+            "minutes_history": (
+                list(meeting.minutes_events.select_related("user").order_by("-at", "-pk"))
+                if can_edit
+                else []
+            ),
             "edit_url": (
                 reverse("wagtailsnippets_meetings_meeting:edit", args=[meeting.pk])
                 if can_edit
@@ -190,6 +195,96 @@ def action_status(request, pk: int):
     ):
         return redirect(back)
     return redirect(action.meeting.get_absolute_url())
+
+
+def _editable_or_error(request, pk: int):
+    """The meeting ``pk`` for one of its editors: a 404 if the user may not see it, a
+    403 if they may see it but not edit it."""
+    meeting = selectors.meeting_get_visible_or_404(user=request.user, pk=pk)
+    if not rule.can_change(request.user, meeting):
+        raise PermissionDenied(_("Only the meeting's chair and its editors do this."))
+    return meeting
+
+
+@login_required
+@require_POST
+def minutes_change(request, pk: int):
+    """Make the minutes final (locked, a new version) or reopen final minutes with the
+    reason, kept in their history: the meeting's editors."""
+    meeting = _editable_or_error(request, pk)
+    action = request.POST.get("action", "")
+    try:
+        if action == "finalize":
+            version = services.minutes_finalize(meeting=meeting, user=request.user)
+            messages.success(
+                request,
+                _("The minutes are final (version %(number)s): agenda and outcomes are locked.")
+                % {"number": version.number},
+            )
+        elif action == "reopen":
+            services.minutes_reopen(
+                meeting=meeting, user=request.user, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("The minutes are a draft again; the reason is kept."))
+        else:
+            raise Http404(_("No such change."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(f"{meeting.get_absolute_url()}#minutes-heading")
+
+
+@login_required
+@require_POST
+def attendance_change(request, pk: int):
+    """Record which invited countries attended (``attended-<code>``: ``yes``, ``no`` or
+    empty for not known) with a note each: the meeting's editors."""
+    meeting = _editable_or_error(request, pk)
+    answers = {"yes": True, "no": False, "": None}
+    for row in Attendance.objects.filter(meeting=meeting).select_related("country"):
+        value = request.POST.get(f"attended-{row.country_id}")
+        if value not in answers:
+            continue
+        note = request.POST.get(f"note-{row.country_id}", row.note).strip()[:200]
+        if (answers[value], note) != (row.attended, row.note):
+            services.attendance_record(
+                meeting=meeting,
+                user=request.user,
+                country=row.country,
+                attended=answers[value],
+                note=note,
+            )
+    messages.success(request, _("Attendance saved."))
+    return redirect(f"{meeting.get_absolute_url()}#attendance-heading")
+
+
+@login_required
+@require_POST
+def document_add(request, pk: int):
+    """Attach a document (papers, a presentation) to a meeting: its editors only. A
+    meeting the user may not see is a 404, one they may see but not edit a 403. The file
+    is checked and cleaned by the platform's private media (``media.documents``); a
+    refused one is stored nowhere and the page says why, keeping the title typed."""
+    meeting = _editable_or_error(request, pk)
+    title = request.POST.get("title", "").strip()[:200]
+    upload = request.FILES.get("file")
+    back = f"{meeting.get_absolute_url()}#documents-heading"
+    if not title or upload is None:
+        messages.error(request, _("Give the document a title and choose its file."))
+    else:
+        try:
+            services.meeting_document_attach(
+                meeting=meeting, user=request.user, title=title, file=upload
+            )
+        except ValidationError as exc:
+            messages.error(
+                request,
+                _("%(title)s was not attached: %(reason)s")
+                % {"title": title, "reason": " ".join(exc.messages)},
+            )
+        else:
+            messages.success(request, _("%(title)s attached.") % {"title": title})
+            return redirect(back)
+    return redirect(f"{meeting.get_absolute_url()}?{urlencode({'title': title})}#document-form")
 
 
 @login_required

@@ -207,3 +207,85 @@ def test_calendar_feed_created_rotated_and_revoked_on_the_account_page(client, w
     assert vnm.get(new_url).status_code == 404
     assert "calendar-feed-url" not in vnm.get(reverse("account")).content.decode()
     assert vnm.get(manage).status_code == 405  # POST only (CSRF-protected form)
+
+
+def test_editors_attach_documents_served_through_the_rule(client, world, pages):
+    """The chair attaches a PDF on the meeting page: stored cleaned, listed, its file
+    read by andex officers and a 404 for officer.fin; a refused file stores nothing and
+    the form keeps its title; officers have no form, and a POST from them is a 403."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.access.media_probes import pdf_bytes
+
+    meeting = pages["upcoming"]
+    url = reverse("meetings:document-add", args=[meeting.pk])
+    client.force_login(world["chair.andex"])
+    assert 'id="document-form"' in client.get(meeting.get_absolute_url()).content.decode()
+    pdf = SimpleUploadedFile("agenda.pdf", pdf_bytes("Agenda"), "application/pdf")
+    response = client.post(url, {"title": "Annotated agenda", "file": pdf})
+    assert response.status_code == 302
+    document = meeting.documents.get()
+    assert document.title == "Annotated agenda"
+    bad = SimpleUploadedFile("agenda.pdf", b"%PDF-1.7\n not a pdf at all", "application/pdf")
+    response = client.post(url, {"title": "Broken paper", "file": bad}, follow=True)
+    assert meeting.documents.count() == 1
+    page = response.content.decode()
+    assert "Broken paper was not attached" in page and 'value="Broken paper"' in page
+
+    client.force_login(world["officer.vnm"])
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Annotated agenda" in page and 'id="document-form"' not in page
+    assert client.get(document.url).status_code == 200
+    assert client.post(url, {"title": "x"}).status_code == 403
+    client.force_login(world["officer.fin"])
+    assert client.get(document.url).status_code == 404
+    assert client.post(url, {"title": "x"}).status_code == 404
+
+
+def test_the_chair_makes_minutes_final_and_reopens_them_with_a_reason(client, world, pages):
+    """From the meeting page: draft → final (a version, officers read them) → reopened
+    only with a reason, kept in the history; officers have no such form and a POST from
+    them is a 403 (officer.fin's a 404)."""
+    meeting = pages["draft"]
+    url = reverse("meetings:minutes", args=[meeting.pk])
+    client.force_login(world["officer.vnm"])
+    assert DRAFT_TEXT not in client.get(meeting.get_absolute_url()).content.decode()
+    assert client.post(url, {"action": "finalize"}).status_code == 403
+    client.force_login(world["officer.fin"])
+    assert client.post(url, {"action": "finalize"}).status_code == 404
+
+    client.force_login(world["chair.andex"])
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Make the minutes final" in page
+    page = client.post(url, {"action": "finalize"}, follow=True).content.decode()
+    assert "The minutes are final (version 1)" in page and "Reopen the minutes" in page
+    meeting.refresh_from_db()
+    assert meeting.minutes_status == "final"
+    client.force_login(world["officer.vnm"])
+    assert DRAFT_TEXT in client.get(meeting.get_absolute_url()).content.decode()
+
+    client.force_login(world["chair.andex"])
+    page = client.post(url, {"action": "reopen", "reason": " "}, follow=True).content.decode()
+    assert "Say why the minutes are reopened." in page
+    meeting.refresh_from_db()
+    assert meeting.minutes_status == "final"
+    page = client.post(
+        url, {"action": "reopen", "reason": "Wrong decision wording"}, follow=True
+    ).content.decode()
+    meeting.refresh_from_db()
+    assert meeting.minutes_status == "draft"
+    assert "History of the minutes" in page and "Wrong decision wording" in page
+
+
+def test_the_chair_records_attendance(client, world, pages):
+    meeting = pages["past"]
+    url = reverse("meetings:attendance", args=[meeting.pk])
+    client.force_login(world["officer.vnm"])
+    assert client.post(url, {"attended-VNM": "yes"}).status_code == 403
+    client.force_login(world["chair.andex"])
+    assert "Record attendance" in client.get(meeting.get_absolute_url()).content.decode()
+    client.post(url, {"attended-VNM": "yes", "attended-LAO": "no", "note-LAO": "Apologies"})
+    rows = {row.country_id: row for row in meeting.attendances.all()}
+    assert rows["VNM"].attended is True
+    assert (rows["LAO"].attended, rows["LAO"].note) == (False, "Apologies")
+    assert rows["THA"].attended is None  # not sent: unchanged
