@@ -44,21 +44,27 @@ def can_view_probe():
     return Probe("can_view", see)
 
 
+def _page_seen(response, user, title: str) -> bool:
+    """An item's page as the rule must answer it: 200 naming the item if visible, a 404
+    that does not name it if not; anonymous visitors are sent to the login page."""
+    if response.status_code == 200:
+        assert title in response.content.decode()
+        return True
+    if user.is_anonymous:
+        assert response.status_code == 302, response.status_code
+        assert response["Location"].startswith("/accounts/login/")
+        return False
+    assert response.status_code == 404, response.status_code
+    assert title not in response.content.decode()
+    return False
+
+
 def page_probe():
     """The item's own page: 200 if visible, 404 if not; anonymous → login page."""
 
     def see(client, item, user):
         response = client.get(item.get_absolute_url())
-        if response.status_code == 200:
-            assert item.title in response.content.decode()
-            return True
-        if user.is_anonymous:
-            assert response.status_code == 302, response.status_code
-            assert response["Location"].startswith("/accounts/login/")
-            return False
-        assert response.status_code == 404, response.status_code
-        assert item.title not in response.content.decode()
-        return False
+        return _page_seen(response, user, item.title)
 
     return Probe("page", see)
 
@@ -901,16 +907,7 @@ def course_part_page_probe(kind: str, url_name: str, *, login_required: bool = F
 
         part = _course_part(item, kind)
         response = client.get(reverse(url_name, kwargs={"pk": part.pk}))
-        if response.status_code == 200:
-            assert part.title in response.content.decode()
-            return True
-        if user.is_anonymous:
-            assert response.status_code == 302, response.status_code
-            assert response["Location"].startswith("/accounts/login/")
-            return False
-        assert response.status_code == 404, response.status_code
-        assert part.title not in response.content.decode()
-        return False
+        return _page_seen(response, user, part.title)
 
     return Probe(f"{kind}-page", see, reaches=signed_in if login_required else (lambda u: True))
 
