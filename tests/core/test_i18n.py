@@ -115,6 +115,35 @@ def test_the_country_chooser_lists_the_user_networks_first(users):
     assert "optgroup" not in CountrySelect(choices=widget.choices).render("country", "")
 
 
+@pytest.mark.parametrize("multiple", [False, True])
+def test_the_chooser_writes_the_markup_django_templates_write(multiple):
+    """The choosers write their ``<select>`` in Python (speed); the markup is the one
+    Django's own templates give, values and labels escaped."""
+    from django import forms
+
+    from portal.core.widgets import CountrySelectMultiple
+
+    choices = [
+        ("", "---"),
+        ("Group <b>", [("A&B", 'Say "hi" <script>'), ("C'D", "plain")]),
+        ("E", "last"),
+    ]
+    ours_class = CountrySelectMultiple if multiple else CountrySelect
+    django_class = forms.SelectMultiple if multiple else forms.Select
+    value = ["A&B", "E"] if multiple else "A&B"
+    attrs = {"id": "id_x", "required": True, "disabled": False, "data-x": 'q"uote'}
+    ours = ours_class(choices=choices).render("x", value, attrs=attrs)
+
+    class Plain(django_class):
+        def build_attrs(self, base_attrs, extra_attrs=None):
+            # The chooser's data attributes, in the same order, without the chooser.
+            return ours_class(choices=choices).build_attrs(base_attrs, extra_attrs)
+
+    theirs = Plain(choices=choices).render("x", value, attrs=attrs)
+    assert ours == "".join(line.strip() for line in theirs.splitlines())
+    assert "<script>" not in ours and "&lt;script&gt;" in ours
+
+
 @pytest.mark.django_db
 def test_every_admin_form_field_naming_countries_is_the_chooser(client, users):
     client.force_login(users["expert.tha"])
