@@ -24,6 +24,9 @@ urlpatterns = [
     # === meetings: pages ===
     path("meetings/", include("portal.meetings.urls")),
     # === end meetings: pages ===
+    # === dashboards: import ===
+    path("dashboards/", include("portal.dashboards.urls")),
+    # === end dashboards: import ===
     # === training: quiz === the public page a certificate's QR code opens (no sign-in).
     path(
         "certificates/verify/<str:code>/",

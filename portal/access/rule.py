@@ -733,3 +733,47 @@ def keys_not_covered(keys: Iterable[str], bound: Iterable[str]) -> set[str]:
         if not covered:
             missing.add(key)
     return missing
+
+
+# --- anonymized case data (dashboards) --------------------------------------------------
+
+
+def case_import_country(user: Any) -> str | None:
+    """The country whose case data ``user`` imports and withdraws: their own, when they
+    are one of its document experts (the people who publish its specimens and alerts);
+    ``None`` for everyone else — superusers too, who report for no country."""
+    countries = _expert_countries(user)
+    return next(iter(sorted(countries)), None)
+
+
+def can_import_cases(user: Any) -> bool:
+    """Whether ``user`` may import case data (for their own country only)."""
+    return case_import_country(user) is not None
+
+
+def can_read_case_rows(user: Any) -> bool:
+    """Whether ``user`` may read raw case rows and import batches at all: the experts of
+    a reporting country (of their country's rows only: ``case_rows_visible``)."""
+    return case_import_country(user) is not None
+
+
+def case_rows_visible(user: Any) -> models.Q:
+    """The case rows, scanned counts and import batches ``user`` may read, as a filter on
+    their ``reported_by``: the reporting country's experts see that country's; nobody
+    else sees any row (aggregates are for everyone: ``can_read_aggregates``)."""
+    countries = sorted(_expert_countries(user))
+    if not countries:
+        return models.Q(pk__in=[])
+    return models.Q(reported_by_id__in=countries)
+
+
+def can_withdraw_import(user: Any, batch: Any) -> bool:
+    """Whether ``user`` may withdraw the import ``batch``: experts of its reporting
+    country."""
+    return batch.reported_by_id in _expert_countries(user)
+
+
+def can_read_aggregates(user: Any) -> bool:
+    """Whether ``user`` may read the dashboards' protected aggregates: every signed-in,
+    active member."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)

@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from . import errors
 from .alerts import router as alerts_router
 from .auth import member_auth
+from .dashboards import router as dashboards_router
 from .meetings import router as meetings_router
 from .openapi import PortalOpenAPISchema
 from .parser import PortalParser
@@ -66,3 +67,4 @@ api.add_router("", alerts_router)
 api.add_router("", search_router)
 api.add_router("", training_router)
 api.add_router("", meetings_router)
+api.add_router("", dashboards_router)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "portal.alerts",
     "portal.training",
     "portal.meetings",
+    "portal.dashboards",
     "search",
     # Not installed: Wagtail's embeds (fetched from outside the portal) and form pages
     # (unused). Wagtail's images and documents stay installed only because the admin's

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from portal.demo.alerts import demo_alerts_load
+from portal.demo.dashboards import demo_dashboards_load
 from portal.demo.meetings import demo_meetings_load
 from portal.demo.network import ACCOUNTS, demo_network_load
 from portal.demo.specimens import demo_specimens_load
@@ -18,6 +19,7 @@ STEPS = [
     ("Fraud alerts", demo_alerts_load),
     ("Training courses", demo_training_load),
     ("Network meetings", demo_meetings_load),
+    ("Case statistics", demo_dashboards_load),
     ("Search index", index_rebuild),
 ]
 

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views_import
+
+app_name = "dashboards"
+
+urlpatterns = [
+    # === dashboards: import ===
+    path("import/", views_import.import_page, name="import"),
+    path("import/template.csv", views_import.template_cases, name="import-template"),
+    path(
+        "import/template-scanned.csv",
+        views_import.template_scanned,
+        name="import-template-scanned",
+    ),
+    path("import/template.xlsx", views_import.template_xlsx, name="import-template-xlsx"),
+    path("import/<int:pk>/withdraw/", views_import.import_withdraw, name="import-withdraw"),
+    # === end dashboards: import ===
+]
