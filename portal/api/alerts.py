@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 from ninja import P, Query, Router, Schema, Status
@@ -195,12 +194,9 @@ def alerts_list(
     queryset = selectors.alerts_list(user=request.auth, filters=filters).prefetch_related(
         "shared_countries", "shared_networks"
     )
-    paginator = Paginator(queryset, paging.page_size(page_size))
-    items = (
-        list(paginator.get_page(paging.page_number(page)).object_list) if paginator.count else []
-    )
+    count, items = paging.page_of(queryset, page, page_size)
     seen = _acknowledged(request.auth, [a.pk for a in items])
-    return {"count": paginator.count, "results": [_out(a, a.pk in seen) for a in items]}
+    return {"count": count, "results": [_out(a, a.pk in seen) for a in items]}
 
 
 @router.post(

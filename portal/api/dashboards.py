@@ -15,7 +15,6 @@ import json
 import re
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -319,13 +318,6 @@ def _batch(batch: ImportBatch) -> dict:
     }
 
 
-def _page(queryset, page: int, page_size: int) -> tuple[int, list]:
-    paginator = Paginator(queryset, paging.page_size(page_size))
-    if not paginator.count:
-        return 0, []
-    return paginator.count, list(paginator.get_page(paging.page_number(page)).object_list)
-
-
 @router.get("/cases", auth=_ROW_READERS, response=CaseList, summary="List your country's cases")
 def cases_list(
     request,
@@ -341,7 +333,7 @@ def cases_list(
         first=_quarter_bound(from_, last=False, name="from"),
         last=_quarter_bound(to, last=True, name="to"),
     )
-    count, items = _page(queryset, page, page_size)
+    count, items = paging.page_of(queryset, page, page_size)
     return {"count": count, "results": [_case(row) for row in items]}
 
 
@@ -354,7 +346,7 @@ def imports_list(
     page_size: Query[int, P(description=paging.PAGE_SIZE_DESCRIPTION)] = 25,
 ):
     """Your country's imports, newest first, withdrawn ones too (with who, when, why)."""
-    count, items = _page(rows.import_batches_for(user=request.auth), page, page_size)
+    count, items = paging.page_of(rows.import_batches_for(user=request.auth), page, page_size)
     return {"count": count, "results": [_batch(batch) for batch in items]}
 
 

@@ -14,7 +14,6 @@ import datetime as dt
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.utils.text import format_lazy
@@ -258,13 +257,6 @@ def _detail(user, meeting: Meeting) -> dict:
     }
 
 
-def _page(queryset, page: int, page_size: int) -> tuple[int, list]:
-    paginator = Paginator(queryset, paging.page_size(page_size))
-    if not paginator.count:
-        return 0, []
-    return paginator.count, list(paginator.get_page(paging.page_number(page)).object_list)
-
-
 @router.get("/meetings", response=MeetingList, auth=member_auth, summary="List meetings")
 def meetings_list(
     request,
@@ -283,7 +275,7 @@ def meetings_list(
     queryset = selectors.meetings_visible_to(user=request.auth, when=when or None)
     if network:
         queryset = queryset.filter(network__slug=network)
-    count, items = _page(queryset, page, page_size)
+    count, items = paging.page_of(queryset, page, page_size)
     return {"count": count, "results": [_summary(m) for m in items]}
 
 
@@ -366,7 +358,7 @@ def actions_list(
     """Action items of the meetings whose minutes you may read, soonest due first;
     ``overdue`` when open past their due date (UTC)."""
     queryset = selectors.actions_for(user=request.auth, status=status or None, mine=mine)
-    count, items = _page(queryset, page, page_size)
+    count, items = paging.page_of(queryset, page, page_size)
     return {"count": count, "results": [_action(a) for a in items]}
 
 

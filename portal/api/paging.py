@@ -7,6 +7,8 @@ held between 1 and ``PAGE_SIZE_MAX``.
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
+
 PAGE_SIZE_MAX = 100
 #: Far past any real list, and small enough that ``(page - 1) × page size`` stays a
 #: 64-bit SQL OFFSET whatever number a client sends.
@@ -24,3 +26,12 @@ def page_number(page: int) -> int:
 def page_size(size: int) -> int:
     """``size`` held between 1 and ``PAGE_SIZE_MAX``."""
     return max(1, min(size, PAGE_SIZE_MAX))
+
+
+def page_of(items, page: int, size: int) -> tuple[int, list]:
+    """The count of ``items`` (a queryset or a list) and the rows of page ``page`` of
+    ``size`` (both held as above): what every list endpoint answers."""
+    paginator = Paginator(items, page_size(size))
+    if not paginator.count:
+        return 0, []
+    return paginator.count, list(paginator.get_page(page_number(page)).object_list)

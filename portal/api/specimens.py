@@ -7,7 +7,6 @@ import json
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.utils.translation import gettext, gettext_lazy
 from ninja import File, Form, P, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -264,13 +263,10 @@ def specimens_list(
         light_source=light_source,
     )
     queryset = selectors.specimens_library(user=request.auth, filters=filters)
-    paginator = Paginator(queryset, paging.page_size(page_size))
-    items = selectors.library_cards(
-        list(paginator.get_page(paging.page_number(page)).object_list) if paginator.count else [],
-        light=light_source,
-    )
+    count, rows = paging.page_of(queryset, page, page_size)
+    items = selectors.library_cards(rows, light=light_source)
     return {
-        "count": paginator.count,
+        "count": count,
         "results": [
             {
                 "id": specimen.pk,

@@ -14,7 +14,6 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from ninja import P, Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
@@ -223,11 +222,8 @@ def courses_list(
     queryset = selectors.courses_visible_to(user=request.auth)
     if level:
         queryset = queryset.filter(level=level)
-    paginator = Paginator(queryset, paging.page_size(page_size))
-    items = (
-        list(paginator.get_page(paging.page_number(page)).object_list) if paginator.count else []
-    )
-    return {"count": paginator.count, "results": [_course_summary(c) for c in items]}
+    count, items = paging.page_of(queryset, page, page_size)
+    return {"count": count, "results": [_course_summary(c) for c in items]}
 
 
 @router.get(
