@@ -760,7 +760,7 @@ def can_read_case_rows(user: Any) -> bool:
 def case_rows_visible(user: Any) -> models.Q:
     """The case rows, scanned counts and import batches ``user`` may read, as a filter on
     their ``reported_by``: the reporting country's experts see that country's; nobody
-    else sees any row (aggregates are for everyone: ``can_read_aggregates``)."""
+    else sees any row (the aggregates to come are for every member)."""
     countries = sorted(_expert_countries(user))
     if not countries:
         return models.Q(pk__in=[])
@@ -771,9 +771,3 @@ def can_withdraw_import(user: Any, batch: Any) -> bool:
     """Whether ``user`` may withdraw the import ``batch``: experts of its reporting
     country."""
     return batch.reported_by_id in _expert_countries(user)
-
-
-def can_read_aggregates(user: Any) -> bool:
-    """Whether ``user`` may read the dashboards' protected aggregates: every signed-in,
-    active member."""
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
