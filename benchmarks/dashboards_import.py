@@ -6,9 +6,7 @@ The file is what a national system would send: every column filled, some routes 
 transits, features lists. The import is ``services.cases_import`` as the API and the page
 call it (reading, checking, the personal-data patterns on refused values only, the
 content hash, the batch, ``COPY`` and the version raise). Its time is split into reading
-and checking (``importing.validate``) and the rest. The rebuild of the protected tables
-that an import asks for runs in the background in production (a task on commit); the test
-settings run tasks at once, so it is left out here: the dashboards benchmark times it.
+and checking (``importing.validate``) and the rest.
 """
 
 from __future__ import annotations
@@ -77,12 +75,10 @@ def run() -> dict:
 
     with benchmark_database():
         from portal.access.models import User
-        from portal.dashboards import importing, services
+        from portal.dashboards import files, importing, services
         from portal.dashboards.models import CrossingPoint, FraudCase, ImportBatch
         from portal.demo.network import demo_network_load
 
-        # The cube's rebuild is a background task, not part of the import's time.
-        services._cube_rebuild = lambda: None
         demo_network_load()
         for code in ("bkk-airport", "aranyaprathet"):
             CrossingPoint.objects.create(country_id="THA", code=code, name=code, border_type="air")
@@ -93,7 +89,7 @@ def run() -> dict:
         # Reading and checking alone (what the import does before it writes).
         start = time.perf_counter()
         checked = importing.validate(
-            importing.read_csv(data),
+            files.read_csv(data),
             country="THA",
             crossing_points=dict(CrossingPoint.objects.values_list("code", "pk")),
             countries=services._country_codes(),

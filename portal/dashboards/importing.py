@@ -1,12 +1,8 @@
-"""Reading and checking a case file: CSV, XLSX or the JSON API, every row before any is kept.
+"""Checking a case file, every row before any is kept.
 
-A file becomes *sheets* (``read_csv``, ``read_xlsx``, ``read_json``): the cases, and the
-scanned-document counts (a CSV holds one or the other, told apart by its columns; an XLSX
-has a sheet ``cases`` — or its first sheet — and an optional sheet ``scanned``; JSON has
-the lists ``cases`` and ``scanned``). ``validate`` checks every row of every sheet and
+``validate`` takes the sheets of a file (``files``: CSV, XLSX or the JSON API's body) and
 either returns the rows ready to store (``Checked``) or raises ``ImportRefused`` listing
-every error with the row as the person sees it: in a CSV or XLSX file the header is row 1
-and the first case row 2; in JSON the position in its list, counted from 1.
+every error with the row as the person sees it.
 
 Every field has a vocabulary (codes, months, bands), so free text cannot get in; a value
 outside its vocabulary that looks like personal data (an MRZ line, a full date, a
@@ -21,10 +17,8 @@ patterns run only on values that already failed.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -36,6 +30,7 @@ from django.utils.translation import gettext as _
 from portal.specimens.models.vocabularies import DocumentType, FeatureCategory, FraudType
 
 from . import personal_data
+from .files import CASES, SCANNED, ImportRefused, Sheet, column_key, refused_file
 from .models.vocabularies import AgeBand, BorderType, CaseResult, Gender
 
 #: The fields of a case (CONTRACT.md, "Dashboards"), in the template's order.
@@ -49,8 +44,6 @@ CASE_REQUIRED = ("detected_on", "border_type", "issuing_country", "document_type
 SCANNED_FIELDS = ("reported_by", "quarter", "crossing_point", "documents")
 SCANNED_REQUIRED = ("quarter", "documents")
 
-CASES = "cases"
-SCANNED = "scanned"
 
 #: Errors listed in one answer; the rest are counted in a last entry.
 MAX_ERRORS = 200
@@ -63,29 +56,6 @@ FIRST_YEAR = 1990
 _LIST_SEPARATORS = re.compile(r"[;|]")
 _MONTH = re.compile(r"^(\d{4})[-/](\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
-
-
-class ImportRefused(Exception):
-    """The file is refused whole; ``errors`` lists why, row by row (at most
-    ``MAX_ERRORS``, then one entry counting the rest)."""
-
-    def __init__(self, errors: list[dict]):
-        super().__init__(f"{len(errors)} errors")
-        self.errors = errors
-
-
-@dataclass
-class Sheet:
-    """The rows of one kind (``cases`` or ``scanned``) as read from a file.
-
-    ``columns``: the header as written (CSV, XLSX), ``None`` for JSON, whose rows are
-    objects. ``rows`` yields (row number as the person sees it, the row's values)."""
-
-    kind: str
-    columns: list[str] | None
-    rows: Iterable[tuple[int, Sequence[Any] | Mapping[str, Any]]]
-    #: JSON: the rows are counted in their list (said in messages).
-    json: bool = False
 
 
 @dataclass
@@ -108,118 +78,7 @@ CASE_COLUMNS = (
 )  # fmt: skip
 
 
-# --- reading ---------------------------------------------------------------------------
-
-
-def _refuse_file(message: str) -> ImportRefused:
-    return ImportRefused([{"sheet": "", "row": None, "field": "", "message": message}])
-
-
-def read_csv(data: bytes) -> list[Sheet]:
-    """A CSV file (UTF-8, comma, semicolon or tab separated): cases, or scanned counts
-    when its columns include ``documents``."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise _refuse_file(
-            _("The file is not UTF-8 text. Save it as \u201cCSV UTF-8\u201d and try again.")
-        ) from None
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = next(_guarded(reader), None)
-    if not header or not any(cell.strip() for cell in header):
-        raise _refuse_file(_("The file is empty: its first row must name the columns."))
-    kind = SCANNED if "documents" in {_column_key(c) for c in header} else CASES
-    return [Sheet(kind, header, _guarded(enumerate(reader, start=2)))]
-
-
-def read_xlsx(data: bytes) -> list[Sheet]:
-    """An XLSX workbook: the sheet ``cases`` (or the first sheet) and, when there is one,
-    the sheet ``scanned``. Values only (formulas' last results), read in streaming mode."""
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of error for a damaged file
-        raise _refuse_file(
-            _("The file is not a readable XLSX workbook. Save it from your spreadsheet as .xlsx.")
-        ) from None
-    names = {name.strip().lower(): name for name in book.sheetnames}
-    sheets = []
-    cases_name = names.get(CASES) or (
-        book.sheetnames[0] if book.sheetnames[0] != names.get(SCANNED) else None
-    )
-    for kind, name in ((CASES, cases_name), (SCANNED, names.get(SCANNED))):
-        if name is None:
-            continue
-        rows = _guarded(book[name].iter_rows(values_only=True))
-        header = next(rows, None)
-        if header is None:
-            continue
-        columns = ["" if cell is None else str(cell) for cell in header]
-        # Spreadsheets keep formatting on empty trailing columns: drop them.
-        while columns and not columns[-1].strip():
-            columns.pop()
-        sheets.append(Sheet(kind, columns, enumerate(rows, start=2)))
-    if not sheets:
-        raise _refuse_file(_("The workbook has no sheet of cases or scanned counts."))
-    return sheets
-
-
-def _guarded(rows: Iterator[Any]) -> Iterator[Any]:
-    """Rows of a file reader; a file that breaks the reader part-way (a cell past the CSV
-    module's size limit, a damaged workbook) is refused whole, like any other error."""
-    try:
-        yield from rows
-    except Exception:  # any reader failure is the file's, and refuses it
-        raise _refuse_file(
-            _(
-                "The file could not be read to its end: check that it is a complete CSV or "
-                "XLSX file."
-            )
-        ) from None
-
-
-def read_json(payload: Any) -> list[Sheet]:
-    """The JSON API's body: ``{"cases": [...], "scanned": [...]}`` (either may be left
-    out), each element an object of fields."""
-    if not isinstance(payload, dict):
-        raise _refuse_file(_('Send a JSON object: {"cases": [...], "scanned": [...]}.'))
-    unknown = sorted(set(payload) - {CASES, SCANNED})
-    if unknown:
-        raise _refuse_file(
-            _('Unknown key %(keys)s: send {"cases": [...], "scanned": [...]}.')
-            % {"keys": ", ".join(unknown)[:200]}
-        )
-    sheets = []
-    for kind in (CASES, SCANNED):
-        if kind not in payload:
-            continue
-        rows = payload[kind]
-        if not isinstance(rows, list):
-            raise _refuse_file(_("%(key)s must be a list of objects.") % {"key": kind})
-        sheets.append(Sheet(kind, None, list(enumerate(rows, start=1)), json=True))
-    return sheets
-
-
-def read_upload(*, data: bytes, filename: str) -> tuple[str, list[Sheet]]:
-    """A file as uploaded: its source (``csv`` or ``xlsx``, told by its content) and
-    sheets."""
-    if data[:4] == b"PK\x03\x04":
-        return "xlsx", read_xlsx(data)
-    if filename.lower().endswith((".xlsx", ".xls", ".xlsm", ".ods")):
-        raise _refuse_file(
-            _("The file is not a readable XLSX workbook. Save it from your spreadsheet as .xlsx.")
-        )
-    return "csv", read_csv(data)
-
-
 # --- checking --------------------------------------------------------------------------
-
-
-def _column_key(name: str) -> str:
-    return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
 
 
 def _text(raw: Any) -> str:
@@ -454,7 +313,7 @@ def _columns(sheet: Sheet, allowed: Sequence[str], errors: _Errors) -> dict[int,
     found: dict[int, str] = {}
     seen: set[str] = set()
     for index, name in enumerate(sheet.columns or ()):
-        key = _column_key(name)
+        key = column_key(name)
         if not key:
             continue
         if key in allowed:
@@ -732,7 +591,7 @@ def validate(
     if errors.any:
         raise ImportRefused(errors.listing())
     if not out.cases and not out.scanned:
-        raise _refuse_file(_("The file holds no case and no scanned count: nothing to import."))
+        raise refused_file(_("The file holds no case and no scanned count: nothing to import."))
     out.content_hash = content_hash(cases=case_keys, scanned=scanned_keys)
     return out
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from portal.access import rule
 from portal.access.models import Country
 
-from . import importing
+from . import files, importing
 from .models import CrossingPoint, DatasetVersion, FraudCase, ImportBatch, ScannedCount
 
 logger = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def cases_import(
     payload: Any = None,
 ) -> ImportOutcome:
     """Import a case file for the user's country: every row checked first, then all of
-    them stored in one transaction — or none (``importing.ImportRefused`` lists every
+    them stored in one transaction — or none (``files.ImportRefused`` lists every
     error). The same content imported again adds nothing (``duplicate_of``).
 
     :param source: ``"json"`` with ``payload`` (the API's body), or ``"file"`` with the
@@ -60,10 +60,10 @@ def cases_import(
     if country is None:
         raise PermissionDenied(_("Only document experts of a reporting country import case data."))
     if source == ImportBatch.Source.JSON:
-        sheets = importing.read_json(payload)
+        sheets = files.read_json(payload)
     else:
         if data is None or len(data) > MAX_UPLOAD_BYTES:
-            raise importing.ImportRefused(
+            raise files.ImportRefused(
                 [
                     {
                         "sheet": "",
@@ -74,7 +74,7 @@ def cases_import(
                     }
                 ]
             )
-        source, sheets = importing.read_upload(data=data, filename=filename)
+        source, sheets = files.read_upload(data=data, filename=filename)
     crossing_points = dict(
         CrossingPoint.objects.filter(country_id=country).values_list("code", "pk")
     )

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from portal.access import rule
 from portal.specimens.models.vocabularies import DocumentType, FeatureCategory, FraudType
 
-from . import importing, rows, services
+from . import files, importing, rows, services
 from .models import AgeBand, BorderType, CaseResult, CrossingPoint, Gender
 
 PAGE_SIZE = 20
@@ -94,7 +94,7 @@ def import_page(request):
                     filename=_printable(upload.name or ""),
                     data=data,
                 )
-            except importing.ImportRefused as refused:
+            except files.ImportRefused as refused:
                 context["errors"] = refused.errors
     context |= _page_context(request, country)
     status = 400 if context["errors"] else 200

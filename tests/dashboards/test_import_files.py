@@ -12,7 +12,7 @@ import json
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from portal.dashboards import importing
+from portal.dashboards import files, importing
 from portal.dashboards.models import (
     CrossingPoint,
     DatasetVersion,
@@ -144,7 +144,7 @@ def test_one_bad_row_in_a_thousand_stores_nothing_and_every_error_is_listed(clie
 
 def test_errors_are_capped_with_a_count_of_the_rest(expert):
     rows = [case_row(border_type="rail") for _ in range(250)]
-    with pytest.raises(importing.ImportRefused) as refused:
+    with pytest.raises(files.ImportRefused) as refused:
         cases_import(user=expert, source="file", filename="x.csv", data=as_csv(rows))
     errors = refused.value.errors
     assert len(errors) == importing.MAX_ERRORS + 1
@@ -174,7 +174,7 @@ def test_an_mrz_line_in_any_field_refuses_the_file_naming_row_and_column(client,
 
 
 def test_a_full_date_says_why_a_month_is_asked(expert):
-    with pytest.raises(importing.ImportRefused) as refused:
+    with pytest.raises(files.ImportRefused) as refused:
         cases_import(user=expert, source="file", data=as_csv([case_row(detected_on="1985-04-15")]))
     [error] = refused.value.errors
     assert error["field"] == "detected_on"
@@ -183,7 +183,7 @@ def test_a_full_date_says_why_a_month_is_asked(expert):
 
 def test_unknown_columns_and_crossing_points_list_what_is_allowed(expert):
     rows = [case_row(crossing_point="hkt-airport", remarks="x")]
-    with pytest.raises(importing.ImportRefused) as refused:
+    with pytest.raises(files.ImportRefused) as refused:
         cases_import(user=expert, source="file", data=as_csv(rows, [*HEADER, "remarks"]))
     first, second = refused.value.errors
     assert (first["row"], first["field"]) == (1, "remarks")
@@ -194,7 +194,7 @@ def test_unknown_columns_and_crossing_points_list_what_is_allowed(expert):
 
 def test_reported_by_is_the_importer_country_only(expert):
     header = ["reported_by", *HEADER]
-    with pytest.raises(importing.ImportRefused) as refused:
+    with pytest.raises(files.ImportRefused) as refused:
         cases_import(user=expert, source="file", data=as_csv([case_row(reported_by="VNM")], header))
     assert refused.value.errors[0]["field"] == "reported_by"
     outcome = cases_import(
@@ -245,7 +245,7 @@ def test_the_same_rows_as_csv_then_xlsx_or_reordered_add_nothing(client, expert)
 
 def test_xlsx_rows_are_numbered_as_the_spreadsheet_shows_them(expert):
     rows = [case_row(), case_row(), case_row(issuing_country="Thailand")]
-    with pytest.raises(importing.ImportRefused) as refused:
+    with pytest.raises(files.ImportRefused) as refused:
         cases_import(user=expert, source="file", data=as_xlsx(rows), filename="cases.xlsx")
     [error] = refused.value.errors
     assert (error["sheet"], error["row"], error["field"]) == ("cases", 4, "issuing_country")
@@ -283,7 +283,7 @@ def test_scanned_counts_replace_the_same_quarter_and_crossing_point(expert):
         for row in ScannedCount.objects.all()
     }
     assert counts == {(True, 1): (120, outcome.batch.pk), (False, 2): (50, counts[(False, 2)][1])}
-    with pytest.raises(importing.ImportRefused) as refused:
+    with pytest.raises(files.ImportRefused) as refused:
         cases_import(user=expert, source="file", data=b"quarter,documents\n2024Q3,5\n2024q3,6\n")
     assert refused.value.errors[0]["row"] == 3 and "row 2" in refused.value.errors[0]["message"]
 
