@@ -122,6 +122,18 @@ def portal_content(demo_network):
     # overdue THA action) and the next one, onto whose agenda the action was carried.
     held, upcoming = _meetings(forgery)
     # === end meetings: pages ===
+    # === dashboards: pages === one THA import, listed on the import page
+    from portal.dashboards.services import cases_import
+
+    cases_import(
+        user=User.objects.get(username="expert.tha"), source="json", filename="audit",
+        payload={"cases": [{
+            "detected_on": "2024-03", "border_type": "air", "issuing_country": "VNM",
+            "document_type": "passport", "result": "fraudulent_document",
+            "fraud_type": "counterfeit",
+        }]},
+    )  # fmt: skip
+    # === end dashboards: pages ===
     return {
         "term": term, "genuine": genuine, "forgery": forgery, "alert": alert,
         "course": course, "lesson": lesson, "held": held, "upcoming": upcoming,
@@ -201,6 +213,9 @@ def _pages(content, username):
     }
     if username == "expert.tha":  # an editor of the THA course
         pages["course-report"] = f"/training/courses/{content['course'].pk}/report/"
+        # === dashboards: pages === THA's case data (its experts only)
+        pages["case-import"] = "/dashboards/import/"
+        # === end dashboards: pages ===
     if username == "officer.tha":
         pages["403"] = f"/alerts/{alert.pk}/reach/"  # only the alert's experts see its reach
     else:
