@@ -98,6 +98,7 @@ def _account_page(request, *, form=None, locale_form=None, new_token=None):
             "new_token": new_token,
             "tokens": tokens,
             "networks": rule.user_networks(request.user),
+            "imports_cases": rule.can_import_cases(request.user),
             "lifetime_days": services.api_token_lifetime().days,
         },
     )

@@ -54,3 +54,15 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, demo_network):
     response = client.get("/accounts/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize(
+    ("username", "shown"),
+    [("expert.tha", True), ("officer.tha", False), ("trainer.phl", False), ("admin", False)],
+)
+def test_experts_find_their_country_case_import_on_the_page(client, users, username, shown):
+    """Only those who may import case data (a reporting country's experts) are shown the
+    way to it."""
+    client.force_login(users[username])
+    html = client.get("/accounts/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ('href="/dashboards/import/"' in html) is shown
