@@ -1,6 +1,6 @@
 """Reads of raw case data: case rows and import batches, as their reporting country's
-experts see them (``rule.case_rows_visible``). Everyone else reads protected aggregates
-only (``selectors``)."""
+experts see them (``rule.case_rows_visible``). Nobody else reads a row: the dashboards
+to come show everyone protected aggregates only."""
 
 from __future__ import annotations
 
