@@ -1,0 +1,491 @@
+"""The protected tables every dashboard answer comes from, built per year of case data.
+
+Why this shape (docs/ARCHITECTURE.md, "Dashboards: disclosure control", has the proof):
+
+* **Fixed tables, snapped questions.** Free filters would be unlimited linked tables, and
+  two answers could be subtracted (January–April minus January–March). So the data are
+  published as a fixed set of tables, protected once per dataset version, and every answer
+  is a sum or difference of their *published* cells (``portal.dashboards.answers``): what
+  any number of answers tells is what these tables tell.
+* **Tables that share only public totals.** Per year and *reporting unit* (a country, or
+  the small countries of that year merged into "other reporting countries"), the number of
+  fraud cases is always publishable (0 or at least the threshold, and the merged unit passes
+  the contributor rule). The tables are:
+
+  - ``outcome``: quarter × unit × outcome, where an outcome leaf is a (result, fraud type)
+    pair and ``result:…``, ``fraud_type:…`` and ``fraud`` are its groups — result and fraud
+    type by quarter, in one table because an impostor's fraud type *is* its result;
+  - one ``subject`` table per attribute of fraud cases, by year: unit × value (issuing
+    country, document type, nationality, route, gender, age band; crossing points grouped
+    by border type, because a crossing point fixes its border type);
+  - ``scanned``: documents scanned, quarter × country (data of their own).
+
+  Each subject table's row totals are the units' fraud totals, fixed as published in the
+  outcome table. Two subject tables describe the same cases of a unit by different
+  attributes, and any values of their cells with the same public row total can be
+  realised by one set of cases together (one-way margins with equal totals are always
+  compatible), so the tables' hidden cells are independent: protecting — and auditing —
+  each table alone protects them together. Attributes that determine one another are kept
+  in one table (above) for the same reason. Years are separate tables: answers over
+  several years add published yearly cells.
+
+Each table is protected by :func:`portal.dashboards.disclosure.protect` (primary and
+contributor rules, secondary suppression, LP audit and repair). The built cube is cached
+per :class:`~portal.dashboards.models.DatasetVersion` number: in this process and in the
+cache shared by the workers, so an answer never mixes two states of the data.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Count, Sum
+
+from .disclosure import TOTAL, Dimension, DisclosureError, Protected, Table, protect
+from .models import CaseResult, FraudCase, ScannedCount
+from .models.cases import CrossingPoint, DatasetVersion
+
+logger = logging.getLogger(__name__)
+
+#: Counts from 1 to ``THRESHOLD - 1`` are never published.
+THRESHOLD = 5
+
+#: The unit the small reporting countries of a year are merged into.
+OTHER_UNIT = "other"
+#: A blank optional attribute (no nationality, route, gender or age band given).
+UNKNOWN = "unknown"
+FRAUD_RESULTS = (CaseResult.FRAUDULENT_DOCUMENT.value, CaseResult.IMPOSTOR.value)
+QUARTERS = ("Q1", "Q2", "Q3", "Q4")
+
+#: Subject tables: name -> the case field counted (fraud cases only, by year). The border
+#: table's leaves are crossing points, grouped by border type (see :func:`_border_leaf`).
+SUBJECT_FIELDS: dict[str, str] = {
+    "issuing_country": "issuing_country_id",
+    "document_type": "document_type",
+    "nationality": "nationality_id",
+    "route": "route",
+    "border": "border_type",
+    "gender": "gender",
+    "age_band": "age_band",
+}
+CACHE_KEY = "dashboards:cube:{version}"
+CACHE_SECONDS = 7 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class YearTables:
+    """The protected tables of one year and the reporting units they are built on.
+
+    ``unit_of`` maps each country with data that year to its unit; ``members`` is the
+    inverse. ``corridors`` holds raw fraud counts per (unit, issuing country, destination):
+    never published, read only by the trend flags' test of a new pair, which publishes
+    nothing the tables do not (``portal.dashboards.trends``).
+    """
+
+    year: int
+    unit_of: Mapping[str, str]
+    members: Mapping[str, frozenset[str]]
+    outcome: Protected | None
+    subjects: Mapping[str, Protected]
+    scanned: Protected | None
+    corridors: Mapping[tuple[str, str, str], int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CaseCube:
+    """Every year's protected tables, for one dataset version."""
+
+    version: int
+    years: Mapping[int, YearTables]
+    #: (first, last) quarter with case or scanned data, as (year, quarter); None if empty.
+    first: tuple[int, int] | None
+    last: tuple[int, int] | None
+    #: Every value each subject table's leaves take in some year (for listings).
+    vocabulary: Mapping[str, frozenset[str]]
+    #: Crossing point leaf -> (country code, crossing point code, name).
+    crossing_points: Mapping[str, tuple[str, str, str]]
+
+
+def outcome_leaf(result: str, fraud_type: str) -> str:
+    """The outcome table's leaf for a case: ``result|fraud_type``."""
+    return f"{result}|{fraud_type}"
+
+
+def border_leaf(border_type: str, crossing_point: int | None) -> str:
+    """The border table's leaf: ``border_type|crossing point id`` (empty when none)."""
+    return f"{border_type}|{crossing_point or ''}"
+
+
+def is_publishable(count: int) -> bool:
+    return count == 0 or count >= THRESHOLD
+
+
+def _merge(
+    counts: Mapping[str, int],
+    start: set[str],
+    pool: Iterable[str],
+    *,
+    cost: Callable[[str], int] | None = None,
+) -> set[str] | None:
+    """Countries to merge: ``start`` plus the fewest of ``pool`` (cheapest, then smallest
+    first) for the merged count to be publishable with no member able to subtract its own
+    part and leave a small remainder (the contributor rule); ``None`` when the pool runs
+    out first."""
+    merged = set(start)
+    cost = cost or (lambda code: 0)
+    pool = sorted((cost(c), counts[c], c) for c in pool if c not in merged and counts[c] > 0)
+
+    def fine() -> bool:
+        if not merged:
+            return True
+        total = sum(counts[c] for c in merged)
+        if len(merged) < 2 or not is_publishable(total):
+            return False
+        return all(is_publishable(total - counts[c]) for c in merged)
+
+    while not fine():
+        if not pool:
+            return None
+        merged.add(pool.pop(0)[2])
+    return merged
+
+
+def reporting_units(
+    fraud_by_country: Mapping[str, int], *, groups: Mapping[str, frozenset[str]] | None = None
+) -> dict[str, str]:
+    """Country -> unit for one year.
+
+    Countries whose fraud count is 1..THRESHOLD-1 are merged. Countries that sit in the same
+    country groups (``groups``: networks and presets) are merged together first, into a unit
+    named after those groups, so that a group's answers (the Mekong area, or outside it) can
+    still add up whole units; only what cannot be merged within its groups goes into one
+    :data:`OTHER_UNIT`. Every unit's count is then 0 or at least THRESHOLD, so the fraud
+    totals all tables share are published facts.
+    """
+    groups = groups or {}
+    unit_of = {code: code for code in fraud_by_country}
+    small = {code for code, n in fraud_by_country.items() if not is_publishable(n)}
+
+    def signature(code: str) -> tuple[str, ...]:
+        return tuple(sorted(g for g, members in groups.items() if code in members))
+
+    classes: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for code in fraud_by_country:
+        classes[signature(code)].add(code)
+    leftover: set[str] = set()
+    for shared, members in sorted(classes.items()):
+        start = small & members
+        if not start:
+            continue
+        merged = _merge(fraud_by_country, start, members)
+        if merged is None:
+            leftover |= start
+            continue
+        for code in merged:
+            unit_of[code] = f"{OTHER_UNIT}:{'+'.join(shared) or '-'}"
+    if leftover:
+        taken = {code for code, unit in unit_of.items() if unit != code}
+        pool = [code for code in fraud_by_country if code not in taken]
+        # Take first the countries that split the fewest groups when merged with these.
+        split = {g for code in leftover for g in signature(code)}
+        merged = _merge(
+            fraud_by_country,
+            leftover,
+            pool,
+            cost=lambda code: len(split.symmetric_difference(signature(code))),
+        ) or set(pool)
+        for code in merged:
+            unit_of[code] = OTHER_UNIT
+    return unit_of
+
+
+def _members(unit_of: Mapping[str, str]) -> dict[str, frozenset[str]]:
+    grouped: dict[str, set[str]] = defaultdict(set)
+    for code, unit in unit_of.items():
+        grouped[unit].add(code)
+    return {unit: frozenset(codes) for unit, codes in grouped.items()}
+
+
+def _cell_count(
+    counts: Mapping[tuple[str, str, str], int],
+    quarter: str,
+    unit: str,
+    member: str,
+    groups: Mapping[str, set[str]],
+) -> int:
+    """An outcome-table cell's count at (quarter, unit or TOTAL, leaf or group)."""
+    leaves = groups.get(member, {member})
+    return sum(
+        n
+        for (q, u, leaf), n in counts.items()
+        if q == quarter and (unit == TOTAL or u == unit) and leaf in leaves
+    )
+
+
+def _protect(table: Table, *, fixed: Mapping | None = None) -> Protected:
+    return protect(table, threshold=THRESHOLD, fixed=fixed)
+
+
+def _year_tables(
+    *,
+    year: int,
+    outcome_rows: Iterable[tuple[int, str, str, str, int]],
+    subject_rows: Mapping[str, Iterable[tuple[str, str, int]]],
+    scanned_rows: Iterable[tuple[int, str, int]],
+    corridor_rows: Iterable[tuple[str, str, str, int]],
+    groups: Mapping[str, frozenset[str]] | None = None,
+    merge_all: bool = False,
+) -> YearTables:
+    """Protect one year's tables from its grouped counts.
+
+    :param outcome_rows: (quarter, country, result, fraud_type, count)
+    :param subject_rows: table name -> (country, value, count) over fraud cases
+    :param scanned_rows: (quarter, country, documents)
+    :param corridor_rows: (country, issuing country, destination, count) over fraud cases
+    :param groups: country groups to keep whole units for (see :func:`reporting_units`)
+    :param merge_all: one unit for every country (the fallback when protection cannot keep
+        the units' fraud totals published; not met in practice, logged when it is)
+    """
+    outcome_rows = list(outcome_rows)
+    subject_rows = {name: list(rows) for name, rows in subject_rows.items()}
+    scanned_rows = list(scanned_rows)
+    corridor_rows = list(corridor_rows)
+    fraud_by_country: Counter[str] = Counter()
+    for _q, country, result, _ft, n in outcome_rows:
+        if result in FRAUD_RESULTS:
+            fraud_by_country[country] += n
+        else:
+            fraud_by_country.setdefault(country, 0)
+    unit_of = reporting_units(fraud_by_country, groups=groups)
+    if merge_all:
+        unit_of = {code: OTHER_UNIT for code in unit_of}
+    members = _members(unit_of)
+    units = tuple(sorted(members))
+
+    outcome = None
+    subjects: dict[str, Protected] = {}
+    if units:
+        counts: Counter[tuple[str, str, str]] = Counter()
+        for quarter, country, result, fraud_type, n in outcome_rows:
+            counts[(QUARTERS[quarter - 1], unit_of[country], outcome_leaf(result, fraud_type))] += n
+        leaves = sorted({key[2] for key in counts})
+        groups: dict[str, set[str]] = defaultdict(set)
+        for leaf in leaves:
+            result, fraud_type = leaf.split("|", 1)
+            groups[f"result:{result}"].add(leaf)
+            if fraud_type:
+                groups[f"fraud_type:{fraud_type}"].add(leaf)
+            if result in FRAUD_RESULTS:
+                groups["fraud"].add(leaf)
+        table = Table(
+            dims=(
+                Dimension("quarter", QUARTERS, {}),
+                Dimension("unit", units, {}),
+                Dimension(
+                    "outcome",
+                    tuple(leaves),
+                    {name: frozenset(v) for name, v in groups.items()},
+                ),
+            ),
+            counts=dict(counts),
+            contributor_dim="unit",
+        )
+        unit_fraud = Counter()
+        for country, n in fraud_by_country.items():
+            unit_fraud[unit_of[country]] += n
+        fixed = {
+            (TOTAL, unit, "fraud"): False
+            for unit, n in unit_fraud.items()
+            if n and is_publishable(n) and "fraud" in groups
+        }
+        # Fraud types are published per year only: by quarter they would split a unit's few
+        # cases too finely. Their quarter cells stay hidden from the start (a hidden cell is
+        # an unknown to the audit, so the year cells around them are still protected).
+        quarter_level = [q for q in QUARTERS]
+        fine = [leaf for leaf in leaves] + [g for g in groups if g.startswith("fraud_type:")]
+        fixed.update(
+            {
+                (quarter, unit, member): True
+                for quarter in quarter_level
+                for unit in (*units, TOTAL)
+                for member in fine
+                if _cell_count(counts, quarter, unit, member, groups) > 0
+            }
+        )
+        outcome = _protect(table, fixed=fixed)
+        published_units = [u for u in units if is_publishable(unit_fraud[u])]
+        for name, rows in subject_rows.items():
+            subject_counts: Counter[tuple[str, str]] = Counter()
+            for country, value, n in rows:
+                subject_counts[(unit_of[country], value)] += n
+            if not subject_counts:
+                continue
+            values = sorted({value for _u, value in subject_counts})
+            value_groups: dict[str, frozenset[str]] = {}
+            if name == "border":
+                by_type: dict[str, set[str]] = defaultdict(set)
+                for value in values:
+                    by_type[value.split("|", 1)[0]].add(value)
+                value_groups = {kind: frozenset(v) for kind, v in by_type.items()}
+            subject = Table(
+                dims=(
+                    Dimension("unit", units, {}),
+                    Dimension("value", tuple(values), value_groups),
+                ),
+                counts=dict(subject_counts),
+                contributor_dim="unit",
+            )
+            subjects[name] = _protect(
+                subject, fixed={(u, TOTAL): False for u in published_units if unit_fraud[u]}
+            )
+
+    scanned = None
+    scanned_rows = [row for row in scanned_rows if row[2]]
+    if scanned_rows:
+        countries = tuple(sorted({country for _q, country, _n in scanned_rows}))
+        scanned = _protect(
+            Table(
+                dims=(Dimension("quarter", QUARTERS, {}), Dimension("unit", countries, {})),
+                counts={(QUARTERS[q - 1], country): n for q, country, n in scanned_rows},
+                contributor_dim="unit",
+            )
+        )
+    corridors: Counter[tuple[str, str, str]] = Counter()
+    for country, issuer, destination, n in corridor_rows:
+        corridors[(unit_of.get(country, OTHER_UNIT), issuer, destination)] += n
+    return YearTables(
+        year=year,
+        unit_of=unit_of,
+        members=members,
+        outcome=outcome,
+        subjects=subjects,
+        scanned=scanned,
+        corridors=dict(corridors),
+    )
+
+
+def _grouped(queryset, fields: list[str], *, measure=None) -> list[tuple]:
+    measure = measure or Count("id")
+    return list(queryset.order_by().values_list(*fields).annotate(n=measure).order_by())
+
+
+def _read_counts() -> tuple[int, dict[int, dict]]:
+    """The dataset version and every year's grouped counts, read as one snapshot."""
+    per_year: dict[int, dict] = defaultdict(
+        lambda: {"outcome": [], "subjects": defaultdict(list), "scanned": [], "corridors": []}
+    )
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and outermost:
+            # One snapshot for every query below: an import committing meanwhile must not
+            # give tables from two states of the data. (Inside a caller's transaction the
+            # caller's isolation holds; it cannot be changed there.)
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        version = DatasetVersion.current()
+        cases = FraudCase.objects.all()
+        for year, quarter, country, result, fraud_type, n in _grouped(
+            cases, ["year", "quarter", "reported_by_id", "result", "fraud_type"]
+        ):
+            per_year[year]["outcome"].append((quarter, country, result, fraud_type, n))
+        fraud = cases.filter(result__in=FRAUD_RESULTS)
+        for name, column in SUBJECT_FIELDS.items():
+            fields = ["year", "reported_by_id", column]
+            if name == "border":
+                fields.append("crossing_point_id")
+            for year, country, value, *rest in _grouped(fraud, fields):
+                n = rest[-1]
+                if name == "border":
+                    value = border_leaf(value, rest[0])
+                per_year[year]["subjects"][name].append((country, value or UNKNOWN, n))
+        for year, country, issuer, destination, n in _grouped(
+            fraud, ["year", "reported_by_id", "issuing_country_id", "destination_id"]
+        ):
+            per_year[year]["corridors"].append((country, issuer, destination or UNKNOWN, n))
+        for year, quarter, country, n in _grouped(
+            ScannedCount.objects.all(),
+            ["year", "quarter", "reported_by_id"],
+            measure=Sum("documents"),
+        ):
+            per_year[year]["scanned"].append((quarter, country, n))
+    return version, dict(per_year)
+
+
+def cube_build() -> CaseCube:
+    """Read the case data and protect every year's tables (a few seconds at most for a
+    million cases: the tables are small whatever the row count)."""
+    from .queries import country_groups
+
+    version, per_year = _read_counts()
+    groups = {g.slug: g.members for g in country_groups(complements=False)}
+    years: dict[int, YearTables] = {}
+    quarters: list[tuple[int, int]] = []
+    vocabulary: dict[str, set[str]] = defaultdict(set)
+    for year in sorted(per_year):
+        data = per_year[year]
+        arguments = {
+            "year": year,
+            "outcome_rows": data["outcome"],
+            "subject_rows": data["subjects"],
+            "scanned_rows": data["scanned"],
+            "corridor_rows": data["corridors"],
+            "groups": groups,
+        }
+        try:
+            years[year] = _year_tables(**arguments)
+        except DisclosureError:
+            logger.warning("Year %s: the units' fraud totals could not stay published.", year)
+            years[year] = _year_tables(**arguments, merge_all=True)
+        quarters.extend((year, row[0]) for row in data["outcome"])
+        quarters.extend((year, row[0]) for row in data["scanned"] if row[2])
+        for name, rows in data["subjects"].items():
+            vocabulary[name].update(value for _c, value, _n in rows)
+    points = {
+        border_leaf(kind, pk): (country, code, name)
+        for pk, country, code, name, kind in CrossingPoint.objects.values_list(
+            "pk", "country_id", "code", "name", "border_type"
+        )
+    }
+    return CaseCube(
+        version=version,
+        years=years,
+        first=min(quarters) if quarters else None,
+        last=max(quarters) if quarters else None,
+        vocabulary={name: frozenset(values) for name, values in vocabulary.items()},
+        crossing_points=points,
+    )
+
+
+_memo: dict[int, CaseCube] = {}
+_memo_lock = threading.Lock()
+
+
+def cube_current() -> CaseCube:
+    """The protected tables of the current dataset version: from this process's memory,
+    else the shared cache, else built now (and shared)."""
+    version = DatasetVersion.current()
+    found = _memo.get(version)
+    if found is not None:
+        return found
+    with _memo_lock:
+        found = _memo.get(version)
+        if found is None:
+            found = cache.get(CACHE_KEY.format(version=version))
+        if found is None or found.version != version:
+            found = cube_build()
+            cache.set(CACHE_KEY.format(version=found.version), found, CACHE_SECONDS)
+        _memo.clear()  # one version at a time: an old one is never answered from again
+        _memo[found.version] = found
+        return found
+
+
+def cube_forget() -> None:
+    """Drop this process's copy (tests that change data in place)."""
+    with _memo_lock:
+        _memo.clear()
