@@ -257,52 +257,9 @@ def _country_buckets(
 Buckets = tuple[Callable[[str], bool], list[tuple[dict, Callable[[str], bool]]]]
 
 
-def _outcome_buckets(cube: CaseCube, question: Question) -> Buckets:
-    """The filter on outcome leaves (``result|fraud_type``), and one bucket per value of
-    the grouped outcome dimensions."""
-    results = question.filters.get("result")
-    fraud_types = question.filters.get("fraud_type")
-
-    def base(leaf: str) -> bool:
-        result, fraud_type = leaf.split("|", 1)
-        return (results is None or result in results) and (
-            fraud_types is None or fraud_type in fraud_types
-        )
-
-    buckets: list[tuple[dict, Callable[[str], bool]]] = [({}, base)]
-    leaves = {
-        leaf
-        for y in cube.years.values()
-        if y.outcome
-        for leaf in _dimension(y.outcome, "outcome")[0]
-    }
-    for dim, position in (("result", 0), ("fraud_type", 1)):
-        if dim not in question.group_by:
-            continue
-        values = sorted({leaf.split("|", 1)[position] for leaf in leaves} - {""})
-        buckets = [
-            (
-                {**members, dim: value},
-                (lambda leaf, keep=keep, value=value, position=position: keep(leaf)
-                 and leaf.split("|", 1)[position] == value),
-            )
-            for members, keep in buckets
-            for value in values
-        ]  # fmt: skip
-    return base, buckets
-
-
-def _subject_buckets(cube: CaseCube, question: Question, table: str) -> Buckets:
-    """The filter on a subject table's leaves, and one bucket per grouped value."""
-    dims = [d for d, t in SUBJECT_TABLE.items() if t == table]
-
-    def value_of(dim: str, leaf: str) -> str:
-        if dim == "border_type":
-            return leaf.split("|", 1)[0]
-        if dim == "crossing_point":
-            info = cube.crossing_points.get(leaf) if not leaf.endswith("|") else None
-            return f"{info[0]}:{info[1]}" if info else UNKNOWN
-        return leaf
+def _buckets(question: Question, dims: Sequence[str], leaves: Iterable[str], value_of) -> Buckets:
+    """The question's filter on one table's value leaves, and one bucket per combination of
+    the grouped ``dims`` (``value_of(dim, leaf)`` reads a leaf's value on a dimension)."""
 
     def base(leaf: str) -> bool:
         for dim in dims:
@@ -311,12 +268,12 @@ def _subject_buckets(cube: CaseCube, question: Question, table: str) -> Buckets:
                 return False
         return True
 
+    leaves = sorted(leaves)
     buckets: list[tuple[dict, Callable[[str], bool]]] = [({}, base)]
-    vocabulary = sorted(cube.vocabulary.get(table, ()))
     for dim in dims:
         if dim not in question.group_by:
             continue
-        values = sorted({value_of(dim, leaf) for leaf in vocabulary})
+        values = sorted({value_of(dim, leaf) for leaf in leaves})
         buckets = [
             (
                 {**members, dim: value},
@@ -327,6 +284,36 @@ def _subject_buckets(cube: CaseCube, question: Question, table: str) -> Buckets:
             for value in values
         ]  # fmt: skip
     return base, buckets
+
+
+def _outcome_buckets(cube: CaseCube, question: Question) -> Buckets:
+    """Buckets of the outcome table's leaves (results)."""
+    leaves = {
+        leaf
+        for y in cube.years.values()
+        if y.outcome
+        for leaf in _dimension(y.outcome, "outcome")[0]
+    }
+    return _buckets(question, ["result"], leaves, lambda _dim, leaf: leaf)
+
+
+def _subject_buckets(cube: CaseCube, question: Question, table: str) -> Buckets:
+    """Buckets of a subject table's leaves."""
+    dims = [d for d, t in SUBJECT_TABLE.items() if t == table]
+    if table == "fraud_type":
+        dims.append("result")
+
+    def value_of(dim: str, leaf: str) -> str:
+        if dim in ("border_type", "result"):
+            return leaf.split("|", 1)[0]
+        if dim == "fraud_type":
+            return leaf.split("|", 1)[1]
+        if dim == "crossing_point":
+            info = cube.crossing_points.get(leaf) if not leaf.endswith("|") else None
+            return f"{info[0]}:{info[1]}" if info else UNKNOWN
+        return leaf
+
+    return _buckets(question, dims, cube.vocabulary.get(table, ()), value_of)
 
 
 def _count(
@@ -483,7 +470,7 @@ def quarter_tiles(*, question: Question, cube: CaseCube | None = None) -> list[T
                 table="outcome",
                 quarters=[at],
                 countries=scope,
-                keep=lambda leaf: leaf.split("|", 1)[0] in wanted,
+                keep=lambda leaf: leaf in wanted,
             )
 
         scanned = _count(cube, table="scanned", quarters=[at], countries=scope, keep=None)

@@ -43,11 +43,21 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.models import Count, Sum
 
-from .disclosure import TOTAL, Dimension, DisclosureError, Protected, Table, protect
+from .disclosure import (
+    TOTAL,
+    CellKey,
+    Dimension,
+    DisclosureError,
+    Protected,
+    Table,
+    audit_shared,
+    protect,
+)
 from .models import CaseResult, FraudCase, ScannedCount
 from .models.cases import CrossingPoint, DatasetVersion
 
@@ -75,6 +85,8 @@ SUBJECT_FIELDS: dict[str, str] = {
     "age_band": "age_band",
 }
 CACHE_KEY = "dashboards:cube:{version}"
+LATEST_KEY = "dashboards:cube:latest"
+BUILDING_KEY = "dashboards:cube:building:{version}"
 CACHE_SECONDS = 7 * 24 * 3600
 
 
@@ -205,31 +217,80 @@ def reporting_units(
     return unit_of
 
 
+def _fraud_type_table(
+    *,
+    outcome: Protected,
+    units: tuple[str, ...],
+    rows: Iterable[tuple[str, str, int]],
+    published_units: Iterable[str],
+) -> Protected | None:
+    """Fraud cases by fraud type (per unit, whole year), protected *with* the outcome table.
+
+    The table is unit × ``result|fraud_type``, grouped by result and by fraud type (an
+    impostor's fraud type is its result). Its result groups count the same cases as the
+    outcome table's year cells by result: those cells are shared, so they are fixed to the
+    outcome table's pattern and the two tables are audited together
+    (:func:`~portal.dashboards.disclosure.audit_shared`). Where the joint audit still finds a
+    primary cell narrowed, the unit's whole row (or the all-units row) of fraud types is
+    hidden and the table protected again; ``None`` (fraud types withheld for the year) if
+    that does not end.
+    """
+    counts: Counter[tuple[str, str]] = Counter()
+    for unit, leaf, n in rows:
+        counts[(unit, leaf)] += n
+    if not counts:
+        return None
+    leaves = tuple(sorted({leaf for _u, leaf in counts}))
+    groups: dict[str, set[str]] = defaultdict(set)
+    for leaf in leaves:
+        result, fraud_type = leaf.split("|", 1)
+        groups[f"result:{result}"].add(leaf)
+        groups[f"fraud_type:{fraud_type}"].add(leaf)
+    table = Table(
+        dims=(
+            Dimension("unit", units, {}),
+            Dimension("value", leaves, {name: frozenset(v) for name, v in groups.items()}),
+        ),
+        counts=dict(counts),
+        contributor_dim="unit",
+    )
+    shared = [
+        ((0, (TOTAL, unit, result)), (1, (unit, f"result:{result}")))
+        for unit in (*units, TOTAL)
+        for result in FRAUD_RESULTS
+        if f"result:{result}" in groups
+    ]
+    fixed: dict[CellKey, bool] = {(u, TOTAL): False for u in published_units}
+    for (_, outcome_key), (_, key) in shared:
+        count = sum(
+            n for (u, leaf), n in counts.items() if key[0] in (TOTAL, u) and leaf in groups[key[1]]
+        )
+        if count:
+            fixed[key] = outcome.published(outcome_key) is None
+    members = [*leaves, *groups]
+    for _round in range(len(units) + 3):
+        try:
+            protected = protect(table, threshold=THRESHOLD, fixed=fixed)
+        except DisclosureError:
+            return None
+        findings = audit_shared([outcome, protected], shared, threshold=THRESHOLD)
+        if not findings:
+            return protected
+        for finding in findings:
+            unit = finding.cell[1] if finding.table == 0 else finding.cell[0]
+            for member in members:
+                key = (unit, member)
+                if fixed.get(key) is False or not protected.values.get(key, 0):
+                    continue
+                fixed[key] = True
+    return None
+
+
 def _members(unit_of: Mapping[str, str]) -> dict[str, frozenset[str]]:
     grouped: dict[str, set[str]] = defaultdict(set)
     for code, unit in unit_of.items():
         grouped[unit].add(code)
     return {unit: frozenset(codes) for unit, codes in grouped.items()}
-
-
-def _cell_count(
-    counts: Mapping[tuple[str, str, str], int],
-    quarter: str,
-    unit: str,
-    member: str,
-    groups: Mapping[str, set[str]],
-) -> int:
-    """An outcome-table cell's count at (quarter, unit or TOTAL, leaf or group)."""
-    leaves = groups.get(member, {member})
-    return sum(
-        n
-        for (q, u, leaf), n in counts.items()
-        if q == quarter and (unit == TOTAL or u == unit) and leaf in leaves
-    )
-
-
-def _protect(table: Table, *, fixed: Mapping | None = None) -> Protected:
-    return protect(table, threshold=THRESHOLD, fixed=fixed)
 
 
 def _year_tables(
@@ -272,26 +333,15 @@ def _year_tables(
     subjects: dict[str, Protected] = {}
     if units:
         counts: Counter[tuple[str, str, str]] = Counter()
-        for quarter, country, result, fraud_type, n in outcome_rows:
-            counts[(QUARTERS[quarter - 1], unit_of[country], outcome_leaf(result, fraud_type))] += n
-        leaves = sorted({key[2] for key in counts})
-        groups: dict[str, set[str]] = defaultdict(set)
-        for leaf in leaves:
-            result, fraud_type = leaf.split("|", 1)
-            groups[f"result:{result}"].add(leaf)
-            if fraud_type:
-                groups[f"fraud_type:{fraud_type}"].add(leaf)
-            if result in FRAUD_RESULTS:
-                groups["fraud"].add(leaf)
+        for quarter, country, result, _fraud_type, n in outcome_rows:
+            counts[(QUARTERS[quarter - 1], unit_of[country], result)] += n
+        results = tuple(sorted({key[2] for key in counts}))
+        fraud = frozenset(r for r in results if r in FRAUD_RESULTS)
         table = Table(
             dims=(
                 Dimension("quarter", QUARTERS, {}),
                 Dimension("unit", units, {}),
-                Dimension(
-                    "outcome",
-                    tuple(leaves),
-                    {name: frozenset(v) for name, v in groups.items()},
-                ),
+                Dimension("outcome", results, {"fraud": fraud} if fraud else {}),
             ),
             counts=dict(counts),
             contributor_dim="unit",
@@ -302,23 +352,21 @@ def _year_tables(
         fixed = {
             (TOTAL, unit, "fraud"): False
             for unit, n in unit_fraud.items()
-            if n and is_publishable(n) and "fraud" in groups
+            if n and is_publishable(n)
         }
-        # Fraud types are published per year only: by quarter they would split a unit's few
-        # cases too finely. Their quarter cells stay hidden from the start (a hidden cell is
-        # an unknown to the audit, so the year cells around them are still protected).
-        quarter_level = [q for q in QUARTERS]
-        fine = [leaf for leaf in leaves] + [g for g in groups if g.startswith("fraud_type:")]
-        fixed.update(
-            {
-                (quarter, unit, member): True
-                for quarter in quarter_level
-                for unit in (*units, TOTAL)
-                for member in fine
-                if _cell_count(counts, quarter, unit, member, groups) > 0
-            }
+        outcome = protect(table, threshold=THRESHOLD, fixed=fixed)
+        fraud_types = _fraud_type_table(
+            outcome=outcome,
+            units=units,
+            rows=[
+                (unit_of[country], outcome_leaf(result, fraud_type), n)
+                for _q, country, result, fraud_type, n in outcome_rows
+                if result in FRAUD_RESULTS
+            ],
+            published_units=[u for u in units if unit_fraud[u] and is_publishable(unit_fraud[u])],
         )
-        outcome = _protect(table, fixed=fixed)
+        if fraud_types is not None:
+            subjects["fraud_type"] = fraud_types
         published_units = [u for u in units if is_publishable(unit_fraud[u])]
         for name, rows in subject_rows.items():
             subject_counts: Counter[tuple[str, str]] = Counter()
@@ -341,20 +389,23 @@ def _year_tables(
                 counts=dict(subject_counts),
                 contributor_dim="unit",
             )
-            subjects[name] = _protect(
-                subject, fixed={(u, TOTAL): False for u in published_units if unit_fraud[u]}
+            subjects[name] = protect(
+                subject,
+                threshold=THRESHOLD,
+                fixed={(u, TOTAL): False for u in published_units if unit_fraud[u]},
             )
 
     scanned = None
     scanned_rows = [row for row in scanned_rows if row[2]]
     if scanned_rows:
         countries = tuple(sorted({country for _q, country, _n in scanned_rows}))
-        scanned = _protect(
+        scanned = protect(
             Table(
                 dims=(Dimension("quarter", QUARTERS, {}), Dimension("unit", countries, {})),
                 counts={(QUARTERS[q - 1], country): n for q, country, n in scanned_rows},
                 contributor_dim="unit",
-            )
+            ),
+            threshold=THRESHOLD,
         )
     corridors: Counter[tuple[str, str, str]] = Counter()
     for country, issuer, destination, n in corridor_rows:
@@ -446,6 +497,11 @@ def cube_build() -> CaseCube:
         quarters.extend((year, row[0]) for row in data["scanned"] if row[2])
         for name, rows in data["subjects"].items():
             vocabulary[name].update(value for _c, value, _n in rows)
+        vocabulary["fraud_type"].update(
+            outcome_leaf(result, fraud_type)
+            for _q, _c, result, fraud_type, _n in data["outcome"]
+            if result in FRAUD_RESULTS
+        )
     points = {
         border_leaf(kind, pk): (country, code, name)
         for pk, country, code, name, kind in CrossingPoint.objects.values_list(
@@ -466,20 +522,36 @@ _memo: dict[int, CaseCube] = {}
 _memo_lock = threading.Lock()
 
 
-def cube_current() -> CaseCube:
+def cube_current(*, allow_stale: bool | None = None) -> CaseCube:
     """The protected tables of the current dataset version: from this process's memory,
-    else the shared cache, else built now (and shared)."""
+    else the ``dashboards`` cache the workers share, else built now (and shared).
+
+    :param allow_stale: when the current version is not built yet but an earlier one is,
+        answer from the earlier one (one consistent state, a few seconds old) and have the
+        worker build the new one, rather than keep the visitor waiting for the LP; the
+        default is ``settings.DASHBOARDS_SERVE_STALE``. The worker itself passes ``False``.
+    """
     version = DatasetVersion.current()
     found = _memo.get(version)
     if found is not None:
         return found
+    store = caches["dashboards"]
     with _memo_lock:
-        found = _memo.get(version)
-        if found is None:
-            found = cache.get(CACHE_KEY.format(version=version))
+        found = _memo.get(version) or store.get(CACHE_KEY.format(version=version))
         if found is None or found.version != version:
+            stale = settings.DASHBOARDS_SERVE_STALE if allow_stale is None else allow_stale
+            latest = store.get(LATEST_KEY) if stale else None
+            if latest is not None and latest.version < version:
+                if store.add(BUILDING_KEY.format(version=version), True, 600):
+                    from .tasks import cube_rebuild_enqueue
+
+                    cube_rebuild_enqueue()
+                return latest
             found = cube_build()
-            cache.set(CACHE_KEY.format(version=found.version), found, CACHE_SECONDS)
+            store.set(CACHE_KEY.format(version=found.version), found, CACHE_SECONDS)
+            latest = store.get(LATEST_KEY)
+            if latest is None or latest.version <= found.version:
+                store.set(LATEST_KEY, found, CACHE_SECONDS)
         _memo.clear()  # one version at a time: an old one is never answered from again
         _memo[found.version] = found
         return found

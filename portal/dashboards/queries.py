@@ -41,9 +41,10 @@ DIMENSIONS: tuple[str, ...] = (
 )
 TIME_DIMENSIONS = ("quarter", "year")
 #: Dimensions answered from the outcome table (by quarter, every result).
-OUTCOME_DIMENSIONS = ("result", "fraud_type")
+OUTCOME_DIMENSIONS = ("result",)
 #: Dimensions answered from a subject table (by year, fraud cases only) -> its table.
 SUBJECT_TABLE: dict[str, str] = {
+    "fraud_type": "fraud_type",
     "issuing_country": "issuing_country",
     "document_type": "document_type",
     "nationality": "nationality",
@@ -282,9 +283,9 @@ def question_check(question: Question) -> None:
     if len(tables) > 1:
         raise QuestionError(
             "group_by",
-            _("Issuing country, document type, nationality, route, border or crossing point, "
-              "gender and age band are published as separate tables: ask for one of them at "
-              "a time."),
+            _("Fraud type, issuing country, document type, nationality, route, border or "
+              "crossing point, gender and age band are published as separate tables: ask for "
+              "one of them at a time."),
         )  # fmt: skip
     if not tables:
         return
@@ -294,11 +295,25 @@ def question_check(question: Question) -> None:
             _("Breakdowns by %(dims)s are published per whole year: group or filter by year "
               "instead of quarter.") % {"dims": ", ".join(d for d in dims if d in SUBJECT_TABLE)},
         )  # fmt: skip
-    if "fraud_type" in dims or "result" in question.group_by:
+    subject = ", ".join(d for d in dims if d in SUBJECT_TABLE)
+    if tables == {"fraud_type"}:
+        # Fraud types are kept with results (an impostor's fraud type is its result).
+        wrong = set(question.filters.get("result", ())) - {
+            CaseResult.FRAUDULENT_DOCUMENT,
+            CaseResult.IMPOSTOR,
+        }
+        if wrong:
+            raise QuestionError(
+                "result",
+                _("Fraud types are counted for fraud cases only (fraudulent documents and "
+                  "impostors): %(results)s has none.") % {"results": ", ".join(sorted(wrong))},
+            )  # fmt: skip
+        return
+    if "result" in question.group_by:
         raise QuestionError(
             "result",
             _("Breakdowns by %(dims)s count all fraud cases together: they cannot be split by "
-              "result or fraud type.") % {"dims": ", ".join(d for d in dims if d in SUBJECT_TABLE)},
+              "result.") % {"dims": subject},
         )  # fmt: skip
     results = question.filters.get("result")
     if results is not None and set(results) != {
@@ -308,8 +323,7 @@ def question_check(question: Question) -> None:
         raise QuestionError(
             "result",
             _("Breakdowns by %(dims)s count fraud cases only (fraudulent documents and "
-              "impostors together): leave the result filter out.")
-            % {"dims": ", ".join(d for d in dims if d in SUBJECT_TABLE)},
+              "impostors together): leave the result filter out.") % {"dims": subject},
         )  # fmt: skip
 
 

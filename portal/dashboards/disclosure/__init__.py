@@ -22,7 +22,7 @@ suppresses those B cells too and starts again.
 
 from __future__ import annotations
 
-from .audit import audit, audit_linked
+from .audit import audit, audit_linked, audit_shared
 from .secondary import protect, protect_linked
 from .tables import TOTAL, CellKey, Dimension, DisclosureError, Finding, Protected, Table
 
@@ -36,6 +36,7 @@ __all__ = [
     "Table",
     "audit",
     "audit_linked",
+    "audit_shared",
     "protect",
     "protect_linked",
 ]

@@ -36,7 +36,7 @@ from scipy import sparse
 from scipy.optimize import linprog
 
 from .primary import Requirement, primary_requirements
-from .tables import TOTAL, Cube, DisclosureError, Finding, Table
+from .tables import TOTAL, CellKey, Cube, DisclosureError, Finding, Table
 
 TOLERANCE = 1e-6
 
@@ -407,3 +407,95 @@ def sums_of_published(protected, combinations: Iterable[Iterable]) -> list[int]:
             total += value
         answers.append(total)
     return answers
+
+
+# -- tables sharing cells -----------------------------------------------------------------
+Link = tuple[tuple[int, CellKey], tuple[int, CellKey]]
+
+
+def audit_shared(tables: Sequence, links: Sequence[Link], *, threshold: int = 5) -> list[Finding]:
+    """Audit tables released together that share some cells.
+
+    Each link names one cell in two tables that counts the same cases (a subject table's
+    row total that is a margin of another table). The unknowns are every table's hidden
+    cells; the equations every relation holding one, plus one per link (the two cells are
+    equal — or the hidden one equals the published one). A primary cell of any table is
+    protected when its range over this joint system reaches its interval. A finding's
+    ``table`` is the position of the table holding the cell.
+    """
+    blocks = []
+    rhs_parts: list[np.ndarray] = []
+    columns: list[dict[int, int]] = []
+    cubes: list[Cube] = []
+    needs: list[dict] = []
+    offset = 0
+    targets: list[tuple[int, int]] = []  # (table, code)
+    for position, protected in enumerate(tables):
+        cube = Cube(protected.table)
+        cubes.append(cube)
+        suppressed = {cube.index.encode(k) for k in protected.suppressed} & set(cube.value)
+        cells = sorted(suppressed)
+        relations = sorted({r for c in cells for r in cube.index.relations_of(c)})
+        a_eq, rhs, column = component_system(
+            cube=cube, cells=cells, relations=relations, suppressed=suppressed
+        )
+        blocks.append(a_eq)
+        rhs_parts.append(rhs)
+        columns.append({code: offset + j for code, j in column.items()})
+        offset += len(cells)
+        requirements = primary_requirements(cube=cube, threshold=threshold)
+        needs.append(requirements)
+        primary = {cube.index.encode(k) for k in protected.primary}
+        targets.extend((position, c) for c in cells if c in primary or c in requirements)
+    link_rows: list[tuple[list[int], list[float], float]] = []
+    for (i, key_i), (j, key_j) in links:
+        code_i, code_j = cubes[i].index.encode(key_i), cubes[j].index.encode(key_j)
+        col_i, col_j = columns[i].get(code_i), columns[j].get(code_j)
+        if col_i is not None and col_j is not None:
+            link_rows.append(([col_i, col_j], [1.0, -1.0], 0.0))
+        elif col_i is not None:
+            link_rows.append(([col_i], [1.0], float(cubes[j].value.get(code_j, 0))))
+        elif col_j is not None:
+            link_rows.append(([col_j], [1.0], float(cubes[i].value.get(code_i, 0))))
+    if not targets:
+        return []
+    a_eq = sparse.block_diag(blocks, format="csr") if blocks else None
+    rhs = np.concatenate(rhs_parts) if rhs_parts else np.zeros(0)
+    if link_rows:
+        extra = sparse.csr_matrix(
+            (
+                [v for _c, values, _r in link_rows for v in values],
+                (
+                    [k for k, (cols, _v, _r) in enumerate(link_rows) for _ in cols],
+                    [c for cols, _v, _r in link_rows for c in cols],
+                ),
+            ),
+            shape=(len(link_rows), offset),
+        )
+        a_eq = sparse.vstack([a_eq, extra], format="csr")
+        rhs = np.concatenate([rhs, [r for _c, _v, r in link_rows]])
+    requirement = [needs[position].get(code, (0, threshold)) for position, code in targets]
+    target_matrix = sparse.csr_matrix(
+        (
+            np.ones(len(targets)),
+            (np.arange(len(targets)), [columns[p][c] for p, c in targets]),
+        ),
+        shape=(len(targets), offset),
+    )
+    failing = failing_targets(
+        a_eq=a_eq,
+        b_eq=rhs,
+        targets=target_matrix,
+        required_low=np.asarray([r[0] for r in requirement], dtype=float),
+        required_high=np.asarray([r[1] for r in requirement], dtype=float),
+    )
+    return [
+        Finding(
+            cubes[targets[row][0]].index.decode(targets[row][1]),
+            low,
+            high,
+            *requirement[row],
+            table=targets[row][0],
+        )
+        for row, low, high in failing
+    ]
