@@ -31,7 +31,7 @@ names it (the caller's fixed cells were inconsistent).
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from .audit import binding_relations, component_failures, suppressed_components
 from .primary import Requirement, primary_requirements
@@ -263,30 +263,19 @@ class _Suppression:
 
 
 def protect(
-    table: Table,
-    *,
-    threshold: int = 5,
-    fixed: Mapping[CellKey, bool] | None = None,
-    unpublished: Iterable[CellKey] = (),
+    table: Table, *, threshold: int = 5, fixed: Mapping[CellKey, bool] | None = None
 ) -> Protected:
     """Protect a table: primary rules, local secondary rules, then audit and repair.
 
     :param threshold: counts from 1 to ``threshold - 1`` are never published.
     :param fixed: cell -> ``True`` (must be suppressed) / ``False`` (must stay published);
         used for linked tables, where the base table's pattern is fixed in each subject table.
-    :param unpublished: cells the table never publishes (a level too fine to be useful):
-        hidden from the start, unknowns to the audit, but owed no protection of their own —
-        one the fixed-published cells determine is simply known, so it counts as published.
     :raises DisclosureError: when the fixed cells make protection impossible (naming the cell).
     """
     if threshold < 1:
         raise DisclosureError("The threshold must be at least 1.")
     cube = Cube(table)
     run = _Suppression(cube, threshold=threshold, fixed=fixed or {})
-    for key in unpublished:
-        code = cube.index.encode(tuple(key))
-        if code in run.value and code not in run.fixed_published:
-            run.suppressed.add(code)
     run.local_rules([r for c in sorted(run.suppressed) for r in cube.index.relations_of(c)])
     run.repair()
     decode = cube.index.decode
