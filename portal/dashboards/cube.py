@@ -31,7 +31,7 @@ Why this shape (docs/ARCHITECTURE.md, "Dashboards: disclosure control", has the 
 
 Each table is protected by :func:`portal.dashboards.disclosure.protect` (primary and
 contributor rules, secondary suppression, LP audit and repair). The built cube is cached
-per :class:`~portal.dashboards.models.DatasetVersion` number: in this process and in the
+per :class:`~portal.dashboards.models.DatasetVersion` state: in this process and in the
 cache shared by the workers, so an answer never mixes two states of the data.
 """
 
@@ -84,9 +84,9 @@ SUBJECT_FIELDS: dict[str, str] = {
     "gender": "gender",
     "age_band": "age_band",
 }
-CACHE_KEY = "dashboards:cube:{version}"
+CACHE_KEY = "dashboards:cube:{stamp}"
 LATEST_KEY = "dashboards:cube:latest"
-BUILDING_KEY = "dashboards:cube:building:{version}"
+BUILDING_KEY = "dashboards:cube:building:{stamp}"
 CACHE_SECONDS = 7 * 24 * 3600
 
 
@@ -122,6 +122,9 @@ class CaseCube:
     vocabulary: Mapping[str, frozenset[str]]
     #: Crossing point leaf -> (country code, crossing point code, name).
     crossing_points: Mapping[str, tuple[str, str, str]]
+    #: The state's stamp and the data's lineage (``DatasetVersion``): the cache's keys.
+    stamp: str = ""
+    lineage: str = ""
 
 
 def outcome_leaf(result: str, fraud_type: str) -> str:
@@ -426,7 +429,7 @@ def _grouped(queryset, fields: list[str], *, measure=None) -> list[tuple]:
     return list(queryset.order_by().values_list(*fields).annotate(n=measure).order_by())
 
 
-def _read_counts() -> tuple[int, dict[int, dict]]:
+def _read_counts() -> tuple[tuple[int, str, str], dict[int, dict]]:
     """The dataset version and every year's grouped counts, read as one snapshot."""
     per_year: dict[int, dict] = defaultdict(
         lambda: {"outcome": [], "subjects": defaultdict(list), "scanned": [], "corridors": []}
@@ -439,7 +442,7 @@ def _read_counts() -> tuple[int, dict[int, dict]]:
             # caller's isolation holds; it cannot be changed there.)
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        version = DatasetVersion.current()
+        state = DatasetVersion.state()
         cases = FraudCase.objects.all()
         for year, quarter, country, result, fraud_type, n in _grouped(
             cases, ["year", "quarter", "reported_by_id", "result", "fraud_type"]
@@ -465,7 +468,7 @@ def _read_counts() -> tuple[int, dict[int, dict]]:
             measure=Sum("documents"),
         ):
             per_year[year]["scanned"].append((quarter, country, n))
-    return version, dict(per_year)
+    return state, dict(per_year)
 
 
 def cube_build() -> CaseCube:
@@ -473,7 +476,7 @@ def cube_build() -> CaseCube:
     million cases: the tables are small whatever the row count)."""
     from .queries import country_groups
 
-    version, per_year = _read_counts()
+    (version, stamp, lineage), per_year = _read_counts()
     groups = {g.slug: g.members for g in country_groups(complements=False)}
     years: dict[int, YearTables] = {}
     quarters: list[tuple[int, int]] = []
@@ -510,6 +513,8 @@ def cube_build() -> CaseCube:
     }
     return CaseCube(
         version=version,
+        stamp=stamp,
+        lineage=lineage,
         years=years,
         first=min(quarters) if quarters else None,
         last=max(quarters) if quarters else None,
@@ -531,29 +536,29 @@ def cube_current(*, allow_stale: bool | None = None) -> CaseCube:
         worker build the new one, rather than keep the visitor waiting for the LP; the
         default is ``settings.DASHBOARDS_SERVE_STALE``. The worker itself passes ``False``.
     """
-    version = DatasetVersion.current()
-    found = _memo.get(version)
+    version, stamp, lineage = DatasetVersion.state()
+    found = _memo.get(stamp)
     if found is not None:
         return found
     store = caches["dashboards"]
     with _memo_lock:
-        found = _memo.get(version) or store.get(CACHE_KEY.format(version=version))
-        if found is None or found.version != version:
+        found = _memo.get(stamp) or store.get(CACHE_KEY.format(stamp=stamp))
+        if found is None or found.stamp != stamp:
             stale = settings.DASHBOARDS_SERVE_STALE if allow_stale is None else allow_stale
             latest = store.get(LATEST_KEY) if stale else None
-            if latest is not None and latest.version < version:
-                if store.add(BUILDING_KEY.format(version=version), True, 600):
+            if latest is not None and latest.lineage == lineage and latest.version < version:
+                if store.add(BUILDING_KEY.format(stamp=stamp), True, 600):
                     from .tasks import cube_rebuild_enqueue
 
                     cube_rebuild_enqueue()
                 return latest
             found = cube_build()
-            store.set(CACHE_KEY.format(version=found.version), found, CACHE_SECONDS)
+            store.set(CACHE_KEY.format(stamp=found.stamp), found, CACHE_SECONDS)
             latest = store.get(LATEST_KEY)
-            if latest is None or latest.version <= found.version:
+            if latest is None or latest.lineage != found.lineage or latest.version <= found.version:
                 store.set(LATEST_KEY, found, CACHE_SECONDS)
-        _memo.clear()  # one version at a time: an old one is never answered from again
-        _memo[found.version] = found
+        _memo.clear()  # one state at a time: an old one is never answered from again
+        _memo[found.stamp] = found
         return found
 
 

@@ -23,6 +23,7 @@ from portal.access.models import Country
 
 from . import files, importing
 from .models import CrossingPoint, DatasetVersion, FraudCase, ImportBatch, ScannedCount
+from .tasks import cube_rebuild_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +102,7 @@ def cases_import(
             _cases_insert(batch=batch, rows=checked.cases)
             _scanned_upsert(batch=batch, country=country, rows=checked.scanned)
             DatasetVersion.bump()
+            cube_rebuild_enqueue()
     except IntegrityError:
         # The same file sent twice at once: the other request's batch won the constraint.
         earlier = _earlier_import(country=country, content_hash=checked.content_hash)
@@ -219,4 +221,5 @@ def case_import_withdraw(*, user: Any, batch: ImportBatch, reason: str) -> Impor
         batch.withdraw_reason = reason
         batch.save(update_fields=["withdrawn_at", "withdrawn_by", "withdraw_reason"])
         DatasetVersion.bump()
+        cube_rebuild_enqueue()
     return batch

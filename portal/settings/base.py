@@ -258,6 +258,8 @@ STATICFILES_DIRS = [
         "vendor/annotorious",
         BASE_DIR / "node_modules" / "@annotorious" / "openseadragon" / "dist",
     ),
+    # The dashboards' charts (portal/dashboards/static/dashboards/charts.js).
+    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
 ]
 # Behind nginx, private files leave through an internal location (deploy/nginx.conf):
 # the view checks access, then answers with X-Accel-Redirect to this prefix.
@@ -316,7 +318,13 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-        }
+        },
+        # The dashboards' protected tables (portal/dashboards/cube.py), built once per
+        # dataset version by whichever process gets there first and read by all others.
+        "dashboards": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        },
     }
 else:
     CHANNEL_LAYERS = {
@@ -325,6 +333,19 @@ else:
             "CONFIG": {"capacity": CHANNEL_CAPACITY},
         }
     }
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # On files, not in memory: the demo's server and its task worker are two processes
+        # and both must see the tables the other built (seconds of protection each time).
+        "dashboards": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": VAR_DIR / "cache" / "dashboards",
+        },
+    }
+
+# Dashboards: while a new dataset version's protected tables are being built (seconds of LP
+# after an import), answer from the previous version's rather than keep visitors waiting.
+DASHBOARDS_SERVE_STALE = True
 
 # Search: the database backend unless an Elasticsearch server is configured.
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")

@@ -82,6 +82,9 @@ if REDIS_AVAILABLE:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# The protected tables stay in the test process (never in a file or Redis shared with a
+# demo or another run, where a dataset version number means other data).
+CACHES["dashboards"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}  # noqa: F405
 MEDIA_ROOT = BASE_DIR / "var" / "test-media" / "public"
 STORAGES["default"]["OPTIONS"] = {"location": MEDIA_ROOT, "base_url": "/media/"}  # noqa: F405
 STORAGES["private"]["OPTIONS"] = {  # noqa: F405
@@ -92,3 +95,5 @@ STORAGES["private"]["OPTIONS"] = {  # noqa: F405
 # The minimal shared content type that exercises the access matrix harness.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.shareable_app"]  # noqa: F405
 ROOT_URLCONF = "tests.urls"
+# Answers follow the data at once in tests (the stale path is tested on its own).
+DASHBOARDS_SERVE_STALE = False

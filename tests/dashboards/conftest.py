@@ -10,6 +10,8 @@ from django.db import transaction
 def demo_cases(django_db_setup, django_db_blocker):
     """The demo network and its case statistics, loaded once per test module and rolled
     back at its end; the protected tables are rebuilt from them (not a cached copy)."""
+    from django.core.cache import caches
+
     from portal.dashboards.cube import cube_forget
     from portal.demo.dashboards import demo_dashboards_load
     from portal.demo.network import demo_network_load
@@ -21,3 +23,4 @@ def demo_cases(django_db_setup, django_db_blocker):
         yield
         transaction.set_rollback(True)
     cube_forget()
+    caches["dashboards"].clear()

@@ -5,6 +5,8 @@ No field here can name a person or a document: there is no name, number, date of
 free text or exact date (a month only). Imports refuse files that carry such data
 (``portal.dashboards.importing``)."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -192,22 +194,36 @@ class ScannedCount(models.Model):
 
 class DatasetVersion(models.Model):
     """One row whose ``number`` rises in the transaction of every import or withdrawal:
-    protected tables are cached per number (``portal.dashboards.cube``), so every answer
-    comes from one consistent state of the data."""
+    protected tables are cached per state (``portal.dashboards.cube``), so every answer
+    comes from one consistent state of the data. ``stamp`` is drawn anew with each rise:
+    a number alone can come back (a database restored or reset, a transaction rolled
+    back), and a shared cache must never answer one dataset with another's tables."""
 
     number = models.PositiveBigIntegerField(default=0)
+    stamp = models.CharField(max_length=32, blank=True)
+    # Drawn once, when the row is made: a cache keeps answering from an earlier state only
+    # within the same history of the data.
+    lineage = models.CharField(max_length=32, blank=True)
 
     def __str__(self) -> str:
         return str(self.number)
 
     @classmethod
     def current(cls) -> int:
-        row = cls.objects.filter(pk=1).values_list("number", flat=True).first()
-        return row or 0
+        return cls.state()[0]
+
+    @classmethod
+    def state(cls) -> tuple[int, str, str]:
+        """``(number, stamp, lineage)`` of the data now."""
+        row = cls.objects.filter(pk=1).values_list("number", "stamp", "lineage").first()
+        return tuple(row) if row else (0, "", "")
 
     @classmethod
     def bump(cls) -> None:
         """Raise the number (call inside the transaction that changed the data)."""
-        updated = cls.objects.filter(pk=1).update(number=models.F("number") + 1)
+        stamp = uuid.uuid4().hex
+        updated = cls.objects.filter(pk=1).update(number=models.F("number") + 1, stamp=stamp)
         if not updated:
-            cls.objects.get_or_create(pk=1, defaults={"number": 1})
+            cls.objects.get_or_create(
+                pk=1, defaults={"number": 1, "stamp": stamp, "lineage": uuid.uuid4().hex}
+            )

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from portal.dashboards.tasks import cube_prebuild
 from portal.demo.alerts import demo_alerts_load
 from portal.demo.dashboards import demo_dashboards_load
 from portal.demo.meetings import demo_meetings_load
@@ -20,6 +21,8 @@ STEPS = [
     ("Training courses", demo_training_load),
     ("Network meetings", demo_meetings_load),
     ("Case statistics", demo_dashboards_load),
+    # Built here, once, so that the first visitor of /dashboards/ does not wait for it.
+    ("Protecting the dashboard tables…", cube_prebuild),
     ("Search index", index_rebuild),
 ]
 
