@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from . import access_rule, alerts_push, dashboards_import, search, specimens
+from . import access_rule, alerts_push, dashboards_answers, dashboards_import, search, specimens
 from .harness import write_result
 
 BENCHMARKS = {
@@ -14,6 +14,7 @@ BENCHMARKS = {
     "alerts_push": alerts_push.run,
     "search": search.run,
     "dashboards_import": dashboards_import.run,
+    "dashboards_answers": dashboards_answers.run,
 }
 
 

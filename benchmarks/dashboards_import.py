@@ -105,10 +105,19 @@ def run() -> dict:
         copy_seconds = time.perf_counter() - start
         FraudCase.objects.all().delete()
 
-        # The import, as the API and the page run it.
-        start = time.perf_counter()
-        outcome = services.cases_import(user=expert, source="file", filename="bench.csv", data=data)
-        import_seconds = time.perf_counter() - start
+        # The import, as the API and the page run it — without the rebuild of the protected
+        # tables it asks for on commit: the worker does that after the import has answered
+        # (the test settings would run it inline, inside the timing).
+        rebuild = services.cube_rebuild_enqueue
+        services.cube_rebuild_enqueue = lambda: None
+        try:
+            start = time.perf_counter()
+            outcome = services.cases_import(
+                user=expert, source="file", filename="bench.csv", data=data
+            )
+            import_seconds = time.perf_counter() - start
+        finally:
+            services.cube_rebuild_enqueue = rebuild
         assert outcome.imported == ROWS, outcome
         assert FraudCase.objects.count() == ROWS
 

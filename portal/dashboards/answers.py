@@ -39,6 +39,7 @@ from .queries import (
     country_group,
     country_groups,
     quarter_label,
+    question_check,
 )
 
 __all__ = [
@@ -415,7 +416,12 @@ def _answer(
 
 def case_aggregates(*, question: Question, cube: CaseCube | None = None) -> Answer:
     """Case counts for any member: by quarter and every result from the outcome table;
-    by a subject (issuing country, route, …) per whole year and for fraud cases only."""
+    by a subject (issuing country, route, …) per whole year and for fraud cases only.
+
+    :raises QuestionError: for a question the tables do not answer (a question built in
+        code, not read by :func:`~portal.dashboards.queries.question_from`).
+    """
+    question_check(question)
     cube = cube or cube_current()
     table = question.subject_table
     if table is None:
