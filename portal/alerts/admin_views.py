@@ -12,6 +12,18 @@ from portal.lifecycle.viewsets import LifecycleCreateView, LifecycleEditView
 
 
 class AlertCreateView(LifecycleCreateView):
+    #: Fields a link may prefill (the dashboards' "Start an alert draft"), with their limits.
+    PREFILL = {"title": 200, "summary": 1000}
+
+    def get_initial(self):
+        # Initial values only: the expert still reviews and saves the form themselves.
+        initial = super().get_initial()
+        if self.request.method == "GET":
+            for name, limit in self.PREFILL.items():
+                if value := self.request.GET.get(name, "").strip():
+                    initial[name] = value[:limit]
+        return initial
+
     def save_instance(self):
         # Its author: the alert page names them to the reviewer.
         self.form.instance.created_by = self.form.instance.created_by or self.request.user

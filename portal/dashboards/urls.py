@@ -1,10 +1,14 @@
 from django.urls import path
 
-from . import views_import
+from . import views, views_import
 
 app_name = "dashboards"
 
 urlpatterns = [
+    # === dashboards: page ===
+    path("", views.dashboard, name="page"),
+    path("export.csv", views.dashboard_export, name="export"),
+    # === end dashboards: page ===
     # === dashboards: import ===
     path("import/", views_import.import_page, name="import"),
     path("import/template.csv", views_import.template_cases, name="import-template"),

@@ -210,6 +210,11 @@ def _pages(content, username):
         "my-actions": "/meetings/actions/",
         "decisions": "/meetings/decisions/",
         # === end meetings: pages ===
+        # === dashboards: page === (the import above: one THA case, all of it hidden)
+        "dashboards": "/dashboards/",
+        "dashboards-filtered": "/dashboards/?network=mekong&from=2024-Q1&reported_by=THA",
+        "dashboards-refused": "/dashboards/?document_type=passport&issuing_country=VNM",
+        # === end dashboards: page ===
     }
     if username == "expert.tha":  # an editor of the THA course
         pages["course-report"] = f"/training/courses/{content['course'].pk}/report/"
