@@ -27,7 +27,7 @@ from portal.dashboards.importing import ImportRefused
 from portal.dashboards.models import FraudCase, ImportBatch
 
 from . import paging
-from .auth import BearerToken, MemberSession, RoleRequired
+from .auth import BearerToken, MemberSession, RoleRequired, member_auth
 
 router = Router(tags=["dashboards"])
 
@@ -365,3 +365,158 @@ def imports_withdraw(request, pk: int, payload: WithdrawIn):
         raise Http404
     batch = services.case_import_withdraw(user=request.auth, batch=batch, reason=payload.reason)
     return _batch(rows.import_batch_get(user=request.auth, pk=batch.pk))
+
+
+# === dashboards: aggregates (every member) ===
+class AggregateCellOut(Schema):
+    model_config = ConfigDict(extra="allow")
+
+    count: int | None = Field(description="The count, or null when suppressed.")
+    suppressed: bool
+
+
+class PeriodOut(Schema):
+    from_: str | None = Field(alias="from", description="First quarter answered, e.g. 2021-Q1.")
+    to: str | None = Field(description="Last quarter answered.")
+
+
+class AggregatesOut(Schema):
+    cells: list[AggregateCellOut] = Field(
+        description="One object per combination of the group_by dimensions, each dimension "
+        "by name, then `count` and `suppressed`. Empty values of a breakdown are left out."
+    )
+    total: int | None = Field(description="The whole question's count, or null if suppressed.")
+    period: PeriodOut
+    whole_years: bool = Field(description="True when the period was widened to whole years.")
+    fraud_cases_only: bool = Field(
+        description="True for subject breakdowns (issuing country, route, ...): they count "
+        "fraudulent documents and impostors only."
+    )
+    notes: list[str]
+
+
+class FlagOut(Schema):
+    kind: str = Field(description="`spike` (far above its trend) or `new_pair`.")
+    dimension: str
+    value: str
+    label: str
+    period: str
+    count: int
+    expected: float | None
+    message: str
+
+
+class CountryGroupOut(Schema):
+    slug: str
+    name: str
+    members: list[str]
+
+
+def _question(request):
+    from portal.dashboards.queries import QuestionError, question_from
+
+    try:
+        return question_from(request.GET)
+    except QuestionError as error:
+        raise ValidationError({error.field: [str(error)]}) from None
+
+
+def _aggregates_out(answer) -> dict:
+    from portal.dashboards.queries import quarter_label
+
+    return {
+        "cells": [
+            {**cell.members, "count": cell.count, "suppressed": cell.suppressed}
+            for cell in answer.cells
+        ],
+        "total": answer.total,
+        "period": {
+            "from": quarter_label(answer.first) if answer.first else None,
+            "to": quarter_label(answer.last) if answer.last else None,
+        },
+        "whole_years": answer.whole_years,
+        "fraud_cases_only": answer.fraud_only,
+        "notes": answer.notes,
+    }
+
+
+_AGGREGATES_HELP = (
+    "Query: `group_by` (comma-separated dimensions among quarter, year, reported_by, "
+    "issuing_country, document_type, fraud_type, result, border_type, nationality, route, "
+    "crossing_point, gender, age_band); a filter per dimension (comma-separated values); "
+    "`network` (a country group: a network's slug, `mekong`, `asean`, or `not-<slug>` for "
+    "its complement); `from` and `to` (2021, 2021-Q3 or 2021-07). Counts come from protected "
+    "tables: no count from 1 to 4 is given, and none that is suppressed can be worked out "
+    "from answers to other filters. Breakdowns by a case's details (issuing country, route, "
+    "...) are published per whole year and for fraud cases only; one at a time."
+)
+
+
+@router.get(
+    "/dashboards/cases",
+    auth=member_auth,
+    response=AggregatesOut,
+    summary="Fraud-case counts (protected)",
+    description=_AGGREGATES_HELP,
+)
+def dashboards_cases(request):
+    from portal.dashboards.answers import case_aggregates
+
+    return _aggregates_out(case_aggregates(question=_question(request)))
+
+
+@router.get(
+    "/dashboards/scanned",
+    auth=member_auth,
+    response=AggregatesOut,
+    summary="Documents scanned (protected)",
+    description="Documents scanned, by quarter, year and reporting country; the same "
+    "`network`, `reported_by`, `from` and `to` as the case counts.",
+)
+def dashboards_scanned(request):
+    from portal.dashboards.answers import scanned_aggregates
+
+    return _aggregates_out(scanned_aggregates(question=_question(request)))
+
+
+@router.get(
+    "/dashboards/flags",
+    auth=member_auth,
+    response=list[FlagOut],
+    summary="Trend flags",
+    description="Quarters far above their trend (a country; a document type or a route by "
+    "year) and new issuing-country → destination pairs, from published counts only.",
+)
+def dashboards_flags(request):
+    from portal.dashboards.trends import trend_flags
+
+    return [
+        {
+            "kind": flag.kind,
+            "dimension": flag.dim,
+            "value": flag.value,
+            "label": flag.label,
+            "period": flag.period,
+            "count": flag.count,
+            "expected": flag.expected,
+            "message": flag.message,
+        }
+        for flag in trend_flags()
+    ]
+
+
+@router.get(
+    "/dashboards/groups",
+    auth=member_auth,
+    response=list[CountryGroupOut],
+    summary="Country groups to filter by",
+)
+def dashboards_groups(request):
+    from portal.dashboards.queries import country_groups
+
+    return [
+        {"slug": g.slug, "name": g.name, "members": sorted(g.members)} for g in country_groups()
+    ]
+
+
+# === end dashboards: aggregates ===
