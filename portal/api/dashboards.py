@@ -5,7 +5,8 @@ Import, rows and import batches (this part): a reporting country's document expe
 import its case file (JSON, or a CSV / XLSX file) and read its raw rows and imports;
 everyone else is refused (403), and another country's batch is a 404. Aggregates for every
 member follow in their own part below. Thin, like every router: writes through
-``portal.dashboards.services``, reads through ``portal.dashboards.rows``.
+``portal.dashboards.services``, row reads through ``portal.dashboards.rows``, aggregates
+through ``portal.dashboards.answers`` (published cells of the protected tables only).
 """
 
 from __future__ import annotations
@@ -23,8 +24,16 @@ from pydantic import ConfigDict, Field
 
 from portal.access import rule
 from portal.dashboards import rows, services
+from portal.dashboards.answers import case_aggregates, scanned_aggregates
 from portal.dashboards.importing import ImportRefused
 from portal.dashboards.models import FraudCase, ImportBatch
+from portal.dashboards.queries import (
+    QuestionError,
+    country_groups,
+    quarter_label,
+    question_from,
+)
+from portal.dashboards.trends import trend_flags
 
 from . import paging
 from .auth import BearerToken, MemberSession, RoleRequired, member_auth
@@ -413,8 +422,6 @@ class CountryGroupOut(Schema):
 
 
 def _question(request):
-    from portal.dashboards.queries import QuestionError, question_from
-
     try:
         return question_from(request.GET)
     except QuestionError as error:
@@ -422,8 +429,6 @@ def _question(request):
 
 
 def _aggregates_out(answer) -> dict:
-    from portal.dashboards.queries import quarter_label
-
     return {
         "cells": [
             {**cell.members, "count": cell.count, "suppressed": cell.suppressed}
@@ -460,8 +465,6 @@ _AGGREGATES_HELP = (
     description=_AGGREGATES_HELP,
 )
 def dashboards_cases(request):
-    from portal.dashboards.answers import case_aggregates
-
     return _aggregates_out(case_aggregates(question=_question(request)))
 
 
@@ -474,8 +477,6 @@ def dashboards_cases(request):
     "`network`, `reported_by`, `from` and `to` as the case counts.",
 )
 def dashboards_scanned(request):
-    from portal.dashboards.answers import scanned_aggregates
-
     return _aggregates_out(scanned_aggregates(question=_question(request)))
 
 
@@ -488,8 +489,6 @@ def dashboards_scanned(request):
     "year) and new issuing-country → destination pairs, from published counts only.",
 )
 def dashboards_flags(request):
-    from portal.dashboards.trends import trend_flags
-
     return [
         {
             "kind": flag.kind,
@@ -512,8 +511,6 @@ def dashboards_flags(request):
     summary="Country groups to filter by",
 )
 def dashboards_groups(request):
-    from portal.dashboards.queries import country_groups
-
     return [
         {"slug": g.slug, "name": g.name, "members": sorted(g.members)} for g in country_groups()
     ]
