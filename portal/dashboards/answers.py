@@ -230,7 +230,11 @@ def _period(
 
 def _time_buckets(question: Question, quarters: list[Quarter]) -> list[tuple[dict, list[Quarter]]]:
     if "quarter" in question.group_by:
-        return [({"quarter": quarter_label(q)}, [q]) for q in quarters]
+        with_year = "year" in question.group_by
+        return [
+            ({"quarter": quarter_label(q), **({"year": str(q[0])} if with_year else {})}, [q])
+            for q in quarters
+        ]
     if "year" in question.group_by:
         years = sorted({y for y, _q in quarters})
         return [({"year": str(y)}, [q for q in quarters if q[0] == y]) for y in years]
@@ -334,6 +338,8 @@ def _count(
         tables = cube.years.get(year)
         if tables is None:
             continue
+        if table != "scanned" and (tables.withheld or table in tables.withheld_subjects):
+            return None
         if table == "scanned":
             protected = tables.scanned
             if protected is None:

@@ -41,7 +41,8 @@ import logging
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import product
 
 from django.conf import settings
 from django.core.cache import caches
@@ -107,6 +108,12 @@ class YearTables:
     subjects: Mapping[str, Protected]
     scanned: Protected | None
     corridors: Mapping[tuple[str, str, str], int] = field(default_factory=dict)
+    #: True when no grouping of the year's countries is safe: no case count of the year is
+    #: published (answers touching it are suppressed), only documents scanned.
+    withheld: bool = False
+    #: Subject tables that have data but could not be protected: answers from them are
+    #: suppressed for the year.
+    withheld_subjects: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -173,8 +180,9 @@ def _merge(
 
 def reporting_units(
     fraud_by_country: Mapping[str, int], *, groups: Mapping[str, frozenset[str]] | None = None
-) -> dict[str, str]:
-    """Country -> unit for one year.
+) -> dict[str, str] | None:
+    """Country -> unit for one year; ``None`` when no merging makes every unit safe (a year
+    of a handful of cases: its case tables are withheld).
 
     Countries whose fraud count is 1..THRESHOLD-1 are merged. Countries that sit in the same
     country groups (``groups``: networks and presets) are merged together first, into a unit
@@ -214,17 +222,73 @@ def reporting_units(
             leftover,
             pool,
             cost=lambda code: len(split.symmetric_difference(signature(code))),
-        ) or set(pool)
+        )
+        if merged is None:
+            return None
         for code in merged:
             unit_of[code] = OTHER_UNIT
     return unit_of
+
+
+def _with_member_parts(table: Table, leaves: Iterable[tuple[CellKey, str, int]]) -> Table:
+    """The table, with the contributor rule seen from inside merged units: a protection
+    interval for every cell (leaf, group or margin) where one *country* of a merged unit
+    could subtract its own part and learn the others' 1..THRESHOLD-1 — the table itself
+    sees units only.
+
+    :param leaves: (leaf cell, country, count): each leaf's count split by country.
+    """
+    ancestors = [
+        {
+            leaf: [leaf, *(g for g, members in dim.groups.items() if leaf in members), TOTAL]
+            for leaf in dim.leaves
+        }
+        for dim in table.dims
+    ]
+    parts: dict[CellKey, Counter[str]] = defaultdict(Counter)
+    for key, country, n in leaves:
+        for cell in product(*(ancestors[d][member] for d, member in enumerate(key))):
+            parts[cell][country] += n
+    found: dict[CellKey, tuple[int, int]] = {}
+    for cell, by_country in parts.items():
+        if len(by_country) < 2:
+            continue
+        largest = max(by_country.values())
+        if 0 < sum(by_country.values()) - largest < THRESHOLD:
+            found[cell] = (largest, largest + THRESHOLD)
+    return replace(table, requirements=found)
+
+
+def _scanned_table(rows: Iterable[tuple[int, str, int]]) -> Protected | None:
+    """Documents scanned: quarter × country (data of their own, linked to no case table)."""
+    rows = [row for row in rows if row[2]]
+    if not rows:
+        return None
+    countries = tuple(sorted({country for _q, country, _n in rows}))
+    return protect(
+        Table(
+            dims=(Dimension("quarter", QUARTERS, {}), Dimension("unit", countries, {})),
+            counts={(QUARTERS[q - 1], country): n for q, country, n in rows},
+            contributor_dim="unit",
+        ),
+        threshold=THRESHOLD,
+    )
+
+
+def _withheld(year: int, scanned_rows) -> YearTables:
+    """A year whose cases cannot be published safely at all: only its scanned counts."""
+    scanned = _scanned_table(list(scanned_rows))
+    return YearTables(
+        year=year, unit_of={}, members={}, outcome=None, subjects={}, scanned=scanned,
+        withheld=True,
+    )  # fmt: skip
 
 
 def _fraud_type_table(
     *,
     outcome: Protected,
     units: tuple[str, ...],
-    rows: Iterable[tuple[str, str, int]],
+    rows: Iterable[tuple[str, str, int, str]],
     published_units: Iterable[str],
 ) -> Protected | None:
     """Fraud cases by fraud type (per unit, whole year), protected *with* the outcome table.
@@ -238,8 +302,9 @@ def _fraud_type_table(
     hidden and the table protected again; ``None`` (fraud types withheld for the year) if
     that does not end.
     """
+    rows = list(rows)
     counts: Counter[tuple[str, str]] = Counter()
-    for unit, leaf, n in rows:
+    for unit, leaf, n, _country in rows:
         counts[(unit, leaf)] += n
     if not counts:
         return None
@@ -249,13 +314,16 @@ def _fraud_type_table(
         result, fraud_type = leaf.split("|", 1)
         groups[f"result:{result}"].add(leaf)
         groups[f"fraud_type:{fraud_type}"].add(leaf)
-    table = Table(
-        dims=(
-            Dimension("unit", units, {}),
-            Dimension("value", leaves, {name: frozenset(v) for name, v in groups.items()}),
+    table = _with_member_parts(
+        Table(
+            dims=(
+                Dimension("unit", units, {}),
+                Dimension("value", leaves, {name: frozenset(v) for name, v in groups.items()}),
+            ),
+            counts=dict(counts),
+            contributor_dim="unit",
         ),
-        counts=dict(counts),
-        contributor_dim="unit",
+        [((unit, leaf), country, n) for unit, leaf, n, country in rows],
     )
     shared = [
         ((0, (TOTAL, unit, result)), (1, (unit, f"result:{result}")))
@@ -326,28 +394,35 @@ def _year_tables(
             fraud_by_country[country] += n
         else:
             fraud_by_country.setdefault(country, 0)
-    unit_of = reporting_units(fraud_by_country, groups=groups)
-    if merge_all:
-        unit_of = {code: OTHER_UNIT for code in unit_of}
+    unit_of = None if merge_all else reporting_units(fraud_by_country, groups=groups)
+    if unit_of is None:
+        everyone = set(fraud_by_country)
+        if len(everyone) > 1 and _merge(fraud_by_country, everyone, ()) is None:
+            return _withheld(year, scanned_rows)
+        unit_of = {code: OTHER_UNIT for code in fraud_by_country}
     members = _members(unit_of)
     units = tuple(sorted(members))
 
     outcome = None
     subjects: dict[str, Protected] = {}
+    withheld_subjects: set[str] = set()
     if units:
         counts: Counter[tuple[str, str, str]] = Counter()
         for quarter, country, result, _fraud_type, n in outcome_rows:
             counts[(QUARTERS[quarter - 1], unit_of[country], result)] += n
         results = tuple(sorted({key[2] for key in counts}))
         fraud = frozenset(r for r in results if r in FRAUD_RESULTS)
-        table = Table(
-            dims=(
-                Dimension("quarter", QUARTERS, {}),
-                Dimension("unit", units, {}),
-                Dimension("outcome", results, {"fraud": fraud} if fraud else {}),
+        table = _with_member_parts(
+            Table(
+                dims=(
+                    Dimension("quarter", QUARTERS, {}),
+                    Dimension("unit", units, {}),
+                    Dimension("outcome", results, {"fraud": fraud} if fraud else {}),
+                ),
+                counts=dict(counts),
+                contributor_dim="unit",
             ),
-            counts=dict(counts),
-            contributor_dim="unit",
+            [((QUARTERS[q - 1], unit_of[c], r), c, n) for q, c, r, _ft, n in outcome_rows],
         )
         unit_fraud = Counter()
         for country, n in fraud_by_country.items():
@@ -362,7 +437,7 @@ def _year_tables(
             outcome=outcome,
             units=units,
             rows=[
-                (unit_of[country], outcome_leaf(result, fraud_type), n)
+                (unit_of[country], outcome_leaf(result, fraud_type), n, country)
                 for _q, country, result, fraud_type, n in outcome_rows
                 if result in FRAUD_RESULTS
             ],
@@ -370,6 +445,8 @@ def _year_tables(
         )
         if fraud_types is not None:
             subjects["fraud_type"] = fraud_types
+        elif fraud:
+            withheld_subjects.add("fraud_type")
         published_units = [u for u in units if is_publishable(unit_fraud[u])]
         for name, rows in subject_rows.items():
             subject_counts: Counter[tuple[str, str]] = Counter()
@@ -384,13 +461,16 @@ def _year_tables(
                 for value in values:
                     by_type[value.split("|", 1)[0]].add(value)
                 value_groups = {kind: frozenset(v) for kind, v in by_type.items()}
-            subject = Table(
-                dims=(
-                    Dimension("unit", units, {}),
-                    Dimension("value", tuple(values), value_groups),
+            subject = _with_member_parts(
+                Table(
+                    dims=(
+                        Dimension("unit", units, {}),
+                        Dimension("value", tuple(values), value_groups),
+                    ),
+                    counts=dict(subject_counts),
+                    contributor_dim="unit",
                 ),
-                counts=dict(subject_counts),
-                contributor_dim="unit",
+                [((unit_of[country], value), country, n) for country, value, n in rows],
             )
             subjects[name] = protect(
                 subject,
@@ -398,18 +478,7 @@ def _year_tables(
                 fixed={(u, TOTAL): False for u in published_units if unit_fraud[u]},
             )
 
-    scanned = None
-    scanned_rows = [row for row in scanned_rows if row[2]]
-    if scanned_rows:
-        countries = tuple(sorted({country for _q, country, _n in scanned_rows}))
-        scanned = protect(
-            Table(
-                dims=(Dimension("quarter", QUARTERS, {}), Dimension("unit", countries, {})),
-                counts={(QUARTERS[q - 1], country): n for q, country, n in scanned_rows},
-                contributor_dim="unit",
-            ),
-            threshold=THRESHOLD,
-        )
+    scanned = _scanned_table(scanned_rows)
     corridors: Counter[tuple[str, str, str]] = Counter()
     for country, issuer, destination, n in corridor_rows:
         corridors[(unit_of.get(country, OTHER_UNIT), issuer, destination)] += n
@@ -421,6 +490,7 @@ def _year_tables(
         subjects=subjects,
         scanned=scanned,
         corridors=dict(corridors),
+        withheld_subjects=frozenset(withheld_subjects),
     )
 
 

@@ -11,6 +11,10 @@ Two rules, applied to every cell at every level (margins included):
   largest part matters (it leaves the smallest remainder), and with two or more contributing
   countries the remainder is positive.
 
+Cells the caller knows more about (``Table.requirements``: a merged reporting unit whose
+members each know their own part) get the interval the caller gives, or the stricter of
+the two.
+
 Each primary cell gets a *protection interval* ``(required_low, required_high)``: whatever
 the published cells imply, the cell's smallest possible value must be at most
 ``required_low`` and its largest at least ``required_high``. For a small cell that is
@@ -60,10 +64,19 @@ def primary_requirements(*, cube: Cube, threshold: int) -> dict[int, Requirement
             low[at] = np.where(low[at] >= 0, np.minimum(low[at], largest), largest)
             high[at] = np.maximum(high[at], largest + threshold)
     primary = np.flatnonzero(low >= 0)
-    return dict(
+    found = dict(
         zip(
             codes[primary].tolist(),
             zip(low[primary].tolist(), high[primary].tolist(), strict=True),
             strict=True,
         )
     )
+    for key, (extra_low, extra_high) in cube.table.requirements.items():
+        code = cube.index.encode(tuple(key))
+        if code not in cube.value:
+            continue  # an empty cell tells nothing about anyone
+        if code in found:
+            extra_low = min(extra_low, found[code][0])
+            extra_high = max(extra_high, found[code][1])
+        found[code] = (extra_low, extra_high)
+    return found

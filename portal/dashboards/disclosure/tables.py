@@ -57,11 +57,14 @@ class Table:
 
     ``contributor_dim`` names the dimension whose leaves are reporting countries: a country
     knows its own counts, so cells adding up several countries get the contributor rule.
+    ``requirements`` adds protection intervals the table cannot see (a leaf that is itself
+    several countries merged: each knows its own part of every cell), by cell at any level.
     """
 
     dims: tuple[Dimension, ...]
     counts: Mapping[CellKey, int]
     contributor_dim: str | None = None
+    requirements: Mapping[CellKey, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
