@@ -377,25 +377,15 @@ def imports_withdraw(request, pk: int, payload: WithdrawIn):
 
 
 # === dashboards: aggregates (every member) ===
-class AggregateCellOut(Schema):
-    model_config = ConfigDict(extra="allow")
-
-    count: int | None = Field(description="The count, or null when suppressed.")
-    suppressed: bool
-
-
-class PeriodOut(Schema):
-    from_: str | None = Field(alias="from", description="First quarter answered, e.g. 2021-Q1.")
-    to: str | None = Field(description="Last quarter answered.")
-
-
 class AggregatesOut(Schema):
-    cells: list[AggregateCellOut] = Field(
+    cells: list[dict[str, str | int | bool | None]] = Field(
         description="One object per combination of the group_by dimensions, each dimension "
         "by name, then `count` and `suppressed`. Empty values of a breakdown are left out."
     )
     total: int | None = Field(description="The whole question's count, or null if suppressed.")
-    period: PeriodOut
+    period: dict[str, str | None] = Field(
+        description="`from` and `to`: the first and last quarter answered, e.g. 2021-Q1."
+    )
     whole_years: bool = Field(description="True when the period was widened to whole years.")
     fraud_cases_only: bool = Field(
         description="True for subject breakdowns (issuing country, route, ...): they count "
