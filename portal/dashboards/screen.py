@@ -21,6 +21,7 @@ from .answers import (
     Answer,
     Tile,
     case_aggregates,
+    data_period,
     dimension_labels,
     quarter_tiles,
     scanned_aggregates,
@@ -205,6 +206,10 @@ class PanelSpec:
     top: int | None = None
     #: Count fraud cases unless the question chooses results itself.
     fraud_cases: bool = False
+    #: A breakdown by a case's details: of the period's last year only. They are published
+    #: per year, and a sum over several years is given only when every year's cell is
+    #: published — over a decade, hardly any value would show.
+    last_year: bool = False
 
 
 def _specs(question: Question) -> tuple[PanelSpec, ...]:
@@ -234,31 +239,37 @@ def _specs(question: Question) -> tuple[PanelSpec, ...]:
             lambda: _("Issuing countries most often linked to fraud"),
             lambda: _("The country that issued (or is claimed to have issued) the document."),
             top=TOP,
+            last_year=True,
         ),
         PanelSpec(
             "document_type", ("document_type",), "hbar",
             lambda: _("Document types"),
             lambda: _("The kind of document presented in fraud cases."),
+            last_year=True,
         ),
         PanelSpec(
             "fraud_type", ("fraud_type",), "hbar",
             lambda: _("Fraud types"),
             lambda: _("How the document was falsified, or misused by an impostor."),
+            last_year=True,
         ),
         PanelSpec(
             "route", ("route",), "sankey",
             lambda: _("Routes: embarkation, transit and destination"),
             lambda: _("Where travellers in fraud cases started, passed through and were going."),
+            last_year=True,
         ),
         PanelSpec(
             "gender", ("gender",), "bar",
             lambda: _("Fraud cases by gender"),
             lambda: _("As recorded by the reporting country."),
+            last_year=True,
         ),
         PanelSpec(
             "age_band", ("age_band",), "bar",
             lambda: _("Fraud cases by age band"),
             lambda: _("Age of the traveller when the case was met."),
+            last_year=True,
         ),
     )  # fmt: skip
 
@@ -283,6 +294,10 @@ def _grid(answer: Answer, dims: tuple[str, ...]):
 def _panel(spec: PanelSpec, question: Question) -> Panel:
     title, description = spec.title(), spec.description()
     asked = dataclasses.replace(question, group_by=spec.dims)
+    period = data_period()
+    if spec.last_year and period is not None:
+        year = (question.last or period[1])[0]
+        asked = dataclasses.replace(asked, first=(year, 1), last=(year, 4))
     fraud_cases = spec.fraud_cases and "result" not in question.filters
     if fraud_cases:
         asked = dataclasses.replace(asked, filters={**question.filters, "result": FRAUD_RESULTS})
