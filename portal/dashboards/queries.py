@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.access.models import Country, Network
 from portal.specimens.models.vocabularies import DocumentType, FraudType
@@ -58,10 +59,10 @@ SUBJECT_DIMENSIONS = tuple(SUBJECT_TABLE)
 UNKNOWN = "unknown"
 
 #: Preset groups of countries the programme's dashboards offer beside the networks.
-PRESET_GROUPS: dict[str, tuple[str, frozenset[str]]] = {
-    "mekong": ("Mekong area", frozenset({"KHM", "LAO", "MMR", "THA", "VNM"})),
+PRESET_GROUPS: dict[str, tuple[object, frozenset[str]]] = {
+    "mekong": (gettext_lazy("Mekong area"), frozenset({"KHM", "LAO", "MMR", "THA", "VNM"})),
     "asean": (
-        "ASEAN",
+        gettext_lazy("ASEAN"),
         frozenset({"BRN", "IDN", "KHM", "LAO", "MMR", "MYS", "PHL", "SGP", "THA", "TLS", "VNM"}),
     ),
 }
@@ -117,7 +118,7 @@ def country_groups(*, complements: bool = True) -> list[CountryGroup]:
         members = frozenset(m.country_id for m in network.memberships.all())
         groups.append(CountryGroup(network.slug, network.name, members))
     for slug, (name, members) in PRESET_GROUPS.items():
-        groups.append(CountryGroup(slug, _(name), members))
+        groups.append(CountryGroup(slug, str(name), members))
     if not complements:
         return groups
     outside = [
