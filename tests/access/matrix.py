@@ -62,6 +62,21 @@ def signed_in(username: str) -> bool:
     return username != "anonymous"
 
 
+def channel_headers(client, users, username: str, channel: str) -> dict:
+    """Sign ``username`` in on the test client over ``channel`` (``session``, or a bearer
+    ``token``); returns the headers to send (none for ``anonymous``)."""
+    from portal.accounts.services import api_token_issue
+
+    if username == "anonymous":
+        return {}
+    user = users[username]
+    if channel == "session":
+        client.force_login(user)
+        return {}
+    _row, token = api_token_issue(user=user, name="matrix")
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
 def admin_user(username: str) -> bool:
     return username in ADMIN_USERS
 

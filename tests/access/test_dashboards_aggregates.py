@@ -26,6 +26,8 @@ from portal.dashboards.cube import cube_forget
 from portal.dashboards.models import DatasetVersion, FraudCase, ImportBatch, ScannedCount
 from portal.dashboards.services import cases_import
 
+from .matrix import channel_headers
+
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 USERS = [
@@ -96,22 +98,10 @@ def data(users):
     cube_forget()
 
 
-def signed_in(client, users, username: str, channel: str) -> dict:
-    """The test client as ``username`` over ``channel``; returns the headers to send."""
-    if username == "anonymous":
-        return {}
-    user = users[username]
-    if channel == "session":
-        client.force_login(user)
-        return {}
-    _row, token = api_token_issue(user=user, name="aggregates")
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-
-
 @pytest.mark.parametrize("channel", CHANNELS)
 @pytest.mark.parametrize("username", USERS)
 def test_aggregates_by_user_and_channel(client, users, data, username, channel):
-    headers = signed_in(client, users, username, channel)
+    headers = channel_headers(client, users, username, channel)
     cases = client.get("/api/v1/dashboards/cases?group_by=reported_by,result", **headers)
     scanned = client.get("/api/v1/dashboards/scanned?group_by=reported_by", **headers)
     flags = client.get("/api/v1/dashboards/flags", **headers)

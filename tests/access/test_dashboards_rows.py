@@ -13,9 +13,10 @@ import json
 
 import pytest
 
-from portal.accounts.services import api_token_issue
 from portal.dashboards.models import FraudCase, ImportBatch
 from portal.dashboards.services import cases_import
+
+from .matrix import channel_headers
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -63,22 +64,10 @@ def data(users):
     return {"tha": tha.batch, "vnm": vnm}
 
 
-def api_client(client, users, username: str, channel: str):
-    """The test client as ``username`` over ``channel``, plus the headers to send."""
-    if username == "anonymous":
-        return {}
-    user = users[username]
-    if channel == "session":
-        client.force_login(user)
-        return {}
-    _row, token = api_token_issue(user=user, name="matrix")
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-
-
 @pytest.mark.parametrize("channel", CHANNELS)
 @pytest.mark.parametrize("username", USERS)
 def test_case_rows_and_imports_by_user_and_channel(client, users, data, username, channel):
-    headers = api_client(client, users, username, channel)
+    headers = channel_headers(client, users, username, channel)
     rows = client.get("/api/v1/cases", **headers)
     imports = client.get("/api/v1/cases/imports", **headers)
     if username == "anonymous":
@@ -99,7 +88,7 @@ def test_case_rows_and_imports_by_user_and_channel(client, users, data, username
 @pytest.mark.parametrize("channel", CHANNELS)
 @pytest.mark.parametrize("username", USERS)
 def test_import_and_withdraw_by_user_and_channel(client, users, data, username, channel):
-    headers = api_client(client, users, username, channel)
+    headers = channel_headers(client, users, username, channel)
     body = json.dumps({"cases": [{**CASE, "detected_on": "2024-03"}]})
     created = client.post("/api/v1/cases/import", body, content_type="application/json", **headers)
     other = client.post(

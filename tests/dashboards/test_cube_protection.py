@@ -232,6 +232,16 @@ LONE_IN_GROUP = year_of(
 )
 
 
+def withheld(year: Year) -> bool:
+    """Whether no grouping of the year's countries was safe: then its case tables are
+    withheld whole (checked here), and every answer about its cases is suppressed."""
+    if not year.tables.withheld:
+        return False
+    assert year.tables.outcome is None and not year.tables.subjects
+    assert case_aggregates(question=Question(), cube=cube_of(year)).total is None
+    return True
+
+
 # -- 0, 1, 2 ---------------------------------------------------------------------------------
 @EXAMPLES
 @example(ONE_QUARTER)
@@ -262,11 +272,7 @@ def test_no_published_cell_is_small(year: Year) -> None:
 @given(years().map(built))
 def test_unit_fraud_totals_are_published_and_shared(year: Year) -> None:
     note(repr(year))
-    if year.tables.withheld:
-        # No grouping of the year's countries is safe: its case tables are withheld whole,
-        # and every answer about its cases is suppressed.
-        assert year.tables.outcome is None and not year.tables.subjects
-        assert case_aggregates(question=Question(), cube=cube_of(year)).total is None
+    if withheld(year):
         return
     tables = year.tables
     fraud = year.true_count(lambda case: case.fraud)
@@ -434,11 +440,7 @@ ONE_UNIT = year_of(
 @given(years().map(built))
 def test_tables_released_together_protect_every_primary_cell(year: Year) -> None:
     note(repr(year))
-    if year.tables.withheld:
-        # No grouping of the year's countries is safe: its case tables are withheld whole,
-        # and every answer about its cases is suppressed.
-        assert year.tables.outcome is None and not year.tables.subjects
-        assert case_aggregates(question=Question(), cube=cube_of(year)).total is None
+    if withheld(year):
         return
     joint = joint_of(year)
     note(f"units: {dict(year.tables.members)}; joint leaves: {joint.grid.shape[0]}")
@@ -727,11 +729,7 @@ def lp_range(target: np.ndarray, a_eq, b_eq) -> tuple[float, float]:
 @given(years().map(built), st.data())
 def test_answers_are_true_and_fixed_by_published_cells(year: Year, data) -> None:
     note(repr(year))
-    if year.tables.withheld:
-        # No grouping of the year's countries is safe: its case tables are withheld whole,
-        # and every answer about its cases is suppressed.
-        assert year.tables.outcome is None and not year.tables.subjects
-        assert case_aggregates(question=Question(), cube=cube_of(year)).total is None
+    if withheld(year):
         return
     pair = data.draw(question_pairs(year.tables.members), label="questions")
     note(f"questions: {pair}")
