@@ -171,3 +171,15 @@ def _cancel_all_tasks_bounded(loop) -> None:
 
 
 asyncio.runners._cancel_all_tasks = _cancel_all_tasks_bounded
+
+
+@pytest.fixture(autouse=True)
+def _channel_layer_per_test():
+    """A channel layer of the test's own. A Redis layer keeps asyncio locks bound to the
+    event loop that first used them: a test whose loop closed while the push hub was
+    receiving leaves the receive lock held, and every later push test in that process
+    would receive nothing (seen when the test order changed)."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
