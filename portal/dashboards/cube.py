@@ -1,33 +1,36 @@
 """The protected tables every dashboard answer comes from, built per year of case data.
 
-Why this shape (docs/ARCHITECTURE.md, "Dashboards: disclosure control", has the proof):
+Why this shape (docs/ARCHITECTURE.md, "Protected tables", has the argument in full):
 
 * **Fixed tables, snapped questions.** Free filters would be unlimited linked tables, and
   two answers could be subtracted (January–April minus January–March). So the data are
-  published as a fixed set of tables, protected once per dataset version, and every answer
-  is a sum or difference of their *published* cells (``portal.dashboards.answers``): what
-  any number of answers tells is what these tables tell.
+  published as a fixed set of tables, protected once per state of the data, and every
+  answer is a sum or difference of their *published* cells (``portal.dashboards.answers``):
+  what any number of answers tells is what these tables tell.
 * **Tables that share only public totals.** Per year and *reporting unit* (a country, or
-  the small countries of that year merged into "other reporting countries"), the number of
-  fraud cases is always publishable (0 or at least the threshold, and the merged unit passes
-  the contributor rule). The tables are:
+  small countries of that year merged — with countries of the same groups first), the
+  number of fraud cases is always publishable (0 or at least the threshold, and no member
+  of a merged unit can subtract its part and leave 1..4). The tables are:
 
-  - ``outcome``: quarter × unit × outcome, where an outcome leaf is a (result, fraud type)
-    pair and ``result:…``, ``fraud_type:…`` and ``fraud`` are its groups — result and fraud
-    type by quarter, in one table because an impostor's fraud type *is* its result;
-  - one ``subject`` table per attribute of fraud cases, by year: unit × value (issuing
-    country, document type, nationality, route, gender, age band; crossing points grouped
-    by border type, because a crossing point fixes its border type);
+  - ``outcome``: quarter × unit × result (``fraud`` = fraudulent documents and impostors);
+  - ``fraud_type``: unit × ``result|fraud_type``, by year, grouped by result and by fraud
+    type. An impostor's fraud type *is* its result, so its result groups are the outcome
+    table's year cells: the two tables are audited together (``audit_shared``);
+  - one subject table per detail of fraud cases, by year: unit × value (issuing country,
+    document type, nationality, route, gender, age band; crossing points grouped by border
+    type, because a crossing point fixes its border type);
   - ``scanned``: documents scanned, quarter × country (data of their own).
 
-  Each subject table's row totals are the units' fraud totals, fixed as published in the
+  A subject table's row totals are the units' fraud totals, fixed as published in the
   outcome table. Two subject tables describe the same cases of a unit by different
-  attributes, and any values of their cells with the same public row total can be
-  realised by one set of cases together (one-way margins with equal totals are always
-  compatible), so the tables' hidden cells are independent: protecting — and auditing —
-  each table alone protects them together. Attributes that determine one another are kept
-  in one table (above) for the same reason. Years are separate tables: answers over
-  several years add published yearly cells.
+  details, and any values of their cells with the same public row total can be realised
+  by one set of cases together (one-way margins with equal totals are always compatible),
+  so their hidden cells are independent: protecting — and auditing — each table alone
+  protects them together. Years are separate tables: answers over several years add
+  published yearly cells.
+* **Merged units.** The tables see units; each member of a merged unit still knows its own
+  part of every cell, so those cells carry protection intervals of their own
+  (``Table.requirements``). A year no grouping makes safe is withheld whole.
 
 Each table is protected by :func:`portal.dashboards.disclosure.protect` (primary and
 contributor rules, secondary suppression, LP audit and repair). The built cube is cached
