@@ -138,7 +138,7 @@ class CaseCube:
 
 
 def outcome_leaf(result: str, fraud_type: str) -> str:
-    """The outcome table's leaf for a case: ``result|fraud_type``."""
+    """The fraud-type table's leaf for a case: ``result|fraud_type``."""
     return f"{result}|{fraud_type}"
 
 
