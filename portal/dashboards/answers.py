@@ -184,14 +184,17 @@ def _safe(count: int | None) -> int | None:
 
 
 # -- the question's parts ---------------------------------------------------------------
-def _scope(question: Question) -> frozenset[str] | None:
-    """The reporting countries a question covers (None: all)."""
+def _scope(question: Question, cube: CaseCube) -> frozenset[str] | None:
+    """The reporting countries a question covers (None: all). A country group's members
+    are those the tables were built on (a group the tables predate is looked up)."""
     scope: frozenset[str] | None = None
     if "reported_by" in question.filters:
         scope = frozenset(question.filters["reported_by"])
     if question.network:
-        group = country_group(question.network)
-        members = group.members if group else frozenset()
+        members = cube.groups.get(question.network)
+        if members is None:
+            group = country_group(question.network)
+            members = group.members if group else frozenset()
         scope = members if scope is None else scope & members
     return scope
 
@@ -383,7 +386,7 @@ def _answer(
     cube: CaseCube, question: Question, *, table: str, whole_years: bool, fraud_only: bool
 ) -> Answer:
     quarters, notes = _period(cube, question, whole_years=whole_years)
-    scope = _scope(question)
+    scope = _scope(question, cube)
     base: Callable[[str], bool] | None = None
     value_buckets: list[tuple[dict, Callable[[str], bool] | None]] = [({}, None)]
     if table == "outcome":
@@ -472,7 +475,7 @@ def quarter_tiles(*, question: Question, cube: CaseCube | None = None) -> list[T
     if cube.last is None:
         return []
     quarter = min(question.last or cube.last, cube.last)
-    scope = _scope(question)
+    scope = _scope(question, cube)
 
     def figures(at: Quarter) -> dict[str, int | None]:
         def outcome(results: Iterable[str]) -> int | None:

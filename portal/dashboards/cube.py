@@ -132,6 +132,8 @@ class CaseCube:
     vocabulary: Mapping[str, frozenset[str]]
     #: Crossing point leaf -> (country code, crossing point code, name).
     crossing_points: Mapping[str, tuple[str, str, str]]
+    #: Country groups (slug -> members, complements included) as the units were built on.
+    groups: Mapping[str, frozenset[str]] = field(default_factory=dict)
     #: The state's stamp and the data's lineage (``DatasetVersion``): the cache's keys.
     stamp: str = ""
     lineage: str = ""
@@ -550,6 +552,7 @@ def cube_build() -> CaseCube:
     from .queries import country_groups
 
     (version, stamp, lineage), per_year = _read_counts()
+    every_group = {g.slug: g.members for g in country_groups()}
     groups = {g.slug: g.members for g in country_groups(complements=False)}
     years: dict[int, YearTables] = {}
     quarters: list[tuple[int, int]] = []
@@ -588,6 +591,7 @@ def cube_build() -> CaseCube:
         version=version,
         stamp=stamp,
         lineage=lineage,
+        groups=every_group,
         years=years,
         first=min(quarters) if quarters else None,
         last=max(quarters) if quarters else None,

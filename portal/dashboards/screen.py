@@ -26,7 +26,7 @@ from .answers import (
     quarter_tiles,
     scanned_aggregates,
 )
-from .cube import FRAUD_RESULTS, cube_current
+from .cube import FRAUD_RESULTS, CaseCube, cube_current
 from .models.vocabularies import AgeBand, CaseResult, Gender
 from .queries import (
     DIMENSIONS,
@@ -151,8 +151,8 @@ def _tile_view(tile: Tile) -> TileView:
 
 
 # -- labels and orders ------------------------------------------------------------------
-def _labeller(dim: str) -> Callable[[str], str]:
-    labels = dimension_labels(dim)
+def _labeller(dim: str, cube: CaseCube) -> Callable[[str], str]:
+    labels = dimension_labels(dim, cube)
     return lambda value: labels.get(value, value)
 
 
@@ -291,10 +291,10 @@ def _grid(answer: Answer, dims: tuple[str, ...]):
     return counts, row_totals, col_totals
 
 
-def _panel(spec: PanelSpec, question: Question) -> Panel:
+def _panel(spec: PanelSpec, question: Question, cube: CaseCube) -> Panel:
     title, description = spec.title(), spec.description()
     asked = dataclasses.replace(question, group_by=spec.dims)
-    period = data_period()
+    period = data_period(cube)
     if spec.last_year and period is not None:
         year = (question.last or period[1])[0]
         asked = dataclasses.replace(asked, first=(year, 1), last=(year, 4))
@@ -305,16 +305,16 @@ def _panel(spec: PanelSpec, question: Question) -> Panel:
         # The panel's own question is checked as one read from a URL would be.
         question_check(asked)
         if spec.scanned:
-            answer = scanned_aggregates(question=asked)
+            answer = scanned_aggregates(question=asked, cube=cube)
         else:
-            answer = case_aggregates(question=asked)
+            answer = case_aggregates(question=asked, cube=cube)
     except QuestionError as refused:
         return Panel(spec.key, title, description, spec.dims, row_head="", error=str(refused))
     counts, row_totals, col_totals = _grid(answer, spec.dims)
-    row_label = _labeller(spec.dims[0])
+    row_label = _labeller(spec.dims[0], cube)
     rows_order = _ordered(spec.dims[0], row_totals, row_label)
     if len(spec.dims) > 1:
-        col_label = _labeller(spec.dims[1])
+        col_label = _labeller(spec.dims[1], cube)
         columns = tuple((m, col_label(m)) for m in _ordered(spec.dims[1], col_totals, col_label))
         rows = tuple(
             Row(value, row_label(value), tuple(counts.get((value, m), 0) for m, _l in columns))
@@ -428,11 +428,12 @@ def _sankey(panel: Panel) -> dict:
 # -- the screen --------------------------------------------------------------------------
 def dashboard_screen(*, question: Question) -> Screen:
     """Everything the page shows for ``question`` (its ``group_by`` is ignored: each panel
-    asks its own)."""
+    asks its own), from one state of the protected tables."""
+    cube = cube_current()
     tiles: tuple[TileView, ...] = ()
     error = ""
     try:
-        tiles = tuple(_tile_view(tile) for tile in quarter_tiles(question=question))
+        tiles = tuple(_tile_view(tile) for tile in quarter_tiles(question=question, cube=cube))
     except QuestionError as refused:
         error = str(refused)
     note = ""
@@ -447,7 +448,7 @@ def dashboard_screen(*, question: Question) -> Screen:
         tiles_quarter=tiles[0].quarter if tiles else "",
         tiles_error=error,
         tiles_note=note,
-        panels=tuple(_panel(spec, question) for spec in _specs(question)),
+        panels=tuple(_panel(spec, question, cube) for spec in _specs(question)),
     )
 
 
