@@ -26,21 +26,10 @@ from portal.dashboards.cube import cube_forget
 from portal.dashboards.models import DatasetVersion, FraudCase, ImportBatch, ScannedCount
 from portal.dashboards.services import cases_import
 
-from .matrix import channel_headers
+from .matrix import USERS, channel_headers
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
-USERS = [
-    "anonymous",
-    "admin",
-    "expert.tha",
-    "officer.tha",
-    "officer.vnm",
-    "officer.fin",
-    "trainer.phl",
-    "chair.andex",
-    "analyst.nld",
-]
 CHANNELS = ["session", "token"]
 
 CASE = {
